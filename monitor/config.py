@@ -1,0 +1,103 @@
+"""Settings, read once by the entry points (env prefix MONITOR_, optional .env file)."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from monitor.errors import ConfigError
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def default_state_dir() -> Path:
+    """systemd's StateDirectory= sets STATE_DIRECTORY; elsewhere the working directory."""
+    return Path(os.environ.get("STATE_DIRECTORY", ".")).expanduser()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MONITOR_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    database_url: str = ""  # empty: sqlite file monitor.db in the state directory
+    migrate_on_start: bool = False
+
+    poll_interval: int = Field(900, ge=1, description="seconds between polls of a feed")
+    min_interval: int = Field(60, ge=1)
+    max_interval: int = Field(86400, ge=1)
+    error_backoff_max: int = Field(21600, ge=1, description="cap of the error back-off")
+    poll_tick: float = Field(15.0, gt=0, description="seconds between looks for due feeds")
+    lease_seconds: int = Field(300, ge=10)
+    batch_size: int = Field(200, ge=1, description="feeds claimed per tick")
+
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(30.0, gt=0)
+    total_timeout: float = Field(60.0, gt=0)
+    max_body_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    user_agent: str = "monitor/0.1 (news monitor; +https://github.com/monitor-news/monitor)"
+    max_concurrency: int = Field(16, ge=1)
+    per_host_concurrency: int = Field(2, ge=1)
+    parse_workers: int = Field(0, ge=0, description="0: one process per core")
+
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
+
+    alert_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("alert_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [u.strip() for u in value.replace("\n", ",").split(",") if u.strip()]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @model_validator(mode="after")
+    def _intervals_in_order(self) -> Settings:
+        if not self.min_interval <= self.poll_interval <= self.max_interval:
+            raise ValueError(
+                "MONITOR_MIN_INTERVAL <= MONITOR_POLL_INTERVAL <= MONITOR_MAX_INTERVAL must hold"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(default_state_dir() / 'monitor.db').resolve()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning pydantic's report into one line that names the setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"]) or "settings"
+        name = f"MONITOR_{field.upper()}" if error["loc"] else "settings"
+        raise ConfigError(name, error["msg"].removeprefix("Value error, ")) from None
