@@ -94,6 +94,7 @@ class FetchResult:
     last_modified: str | None = None
     permanent_redirect: str | None = None  # the new URL after a 301/308
     max_age_seconds: int | None = None  # from Cache-Control max-age or Expires
+    content_hash: str | None = None  # of the body, to skip parsing bytes seen before
     elapsed_ms: int = 0
 
 
@@ -129,3 +130,16 @@ class StoredEntry:
     published: datetime | None
     fetched_at: datetime
     fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as stored, with where it came from."""
+
+    id: int
+    entry_id: int
+    feed_id: int
+    event: Event
+    published: datetime | None
+    detected_at: datetime
+    link: str | None
