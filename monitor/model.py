@@ -143,3 +143,52 @@ class StoredEvent:
     published: datetime | None
     detected_at: datetime
     link: str | None
+
+
+# --- indicators, changes and alerts -----------------------------------------
+
+
+class ChangeType(StrEnum):
+    FIRST_SEEN = "first_seen"
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    STATUS = "status"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorKey:
+    """A tracked series: a figure per (kind, country, counterpart, unit), or a border's
+    status per (country, counterpart), where kind is border_closure and unit is None."""
+
+    kind: EventKind
+    country: str
+    counterpart: str | None
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a value was read: the article and the sentence."""
+
+    title: str
+    link: str | None
+    published: datetime | None
+    evidence: str
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An indicator moved. Becomes one alert, identified by `dedup_key`."""
+
+    key: IndicatorKey
+    change_type: ChangeType
+    new_source: Source
+    detected_at: datetime
+    dedup_key: str
+    old_figure: Figure | None = None
+    new_figure: Figure | None = None
+    old_status: BorderStatus | None = None
+    new_status: BorderStatus | None = None
+    old_source: Source | None = None
