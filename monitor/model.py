@@ -130,6 +130,7 @@ class StoredEntry:
     published: datetime | None
     fetched_at: datetime
     fingerprint: str
+    guid: str
 
 
 @dataclass(frozen=True, slots=True)
