@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` (the daemon on SQLite with the sample feeds)
+# and `make test` (the whole suite). Everything installs into .venv on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+
+.PHONY: install run demo test lint eval bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: install
+	$(BIN)/monitor db upgrade
+	$(BIN)/monitor feeds import-opml feeds.opml
+	$(BIN)/monitor run
+
+demo: install
+	$(BIN)/monitor demo
+
+lint: install
+	$(BIN)/ruff check monitor tests bench migrations
+	$(BIN)/ruff format --check monitor tests bench migrations
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+eval: install
+	$(BIN)/python bench/eval_input.py $(SHARED)/eval/dev.jsonl > $(VENV)/eval-input.jsonl
+	$(BIN)/monitor extract $(VENV)/eval-input.jsonl > $(VENV)/eval-output.jsonl
+	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev.jsonl $(VENV)/eval-output.jsonl
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/poll.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache monitor.db monitor.db-wal monitor.db-shm
