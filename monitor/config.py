@@ -81,7 +81,8 @@ class Settings(BaseSettings):
     def _intervals_in_order(self) -> Settings:
         if not self.min_interval <= self.poll_interval <= self.max_interval:
             raise ValueError(
-                "MONITOR_MIN_INTERVAL <= MONITOR_POLL_INTERVAL <= MONITOR_MAX_INTERVAL must hold"
+                f"poll_interval: {self.poll_interval} must lie between MONITOR_MIN_INTERVAL "
+                f"({self.min_interval}) and MONITOR_MAX_INTERVAL ({self.max_interval})"
             )
         return self
 
@@ -98,6 +99,8 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"]) or "settings"
-        name = f"MONITOR_{field.upper()}" if error["loc"] else "settings"
-        raise ConfigError(name, error["msg"].removeprefix("Value error, ")) from None
+        message = error["msg"].removeprefix("Value error, ")
+        field = ".".join(str(p) for p in error["loc"])
+        if not field:  # a check across settings names its field first
+            field, _, message = message.partition(": ")
+        raise ConfigError(f"MONITOR_{field.upper()}", message) from None

@@ -10,7 +10,7 @@ class MonitorError(Exception):
 class ConfigError(MonitorError):
     def __init__(self, setting: str, problem: str) -> None:
         self.setting = setting
-        super().__init__(f"setting {setting}: {problem}")
+        super().__init__(f"{setting}: {problem} (check the environment or the .env file)")
 
 
 class FeedError(MonitorError):
