@@ -52,13 +52,44 @@ class Settings(BaseSettings):
     log_format: LogFormat = LogFormat.TEXT
 
     alert_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Per-kind routes: when set, alerts of that kind go to these URLs instead of alert_urls.
+    alert_urls_mobilization: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    alert_urls_border_closure: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    alert_urls_emigration: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    alert_on_first_seen: bool = True
+    # A figure must move this much to alert: "10%" (relative) or "5000" (people).
+    threshold_mobilization: str = "10%"
+    threshold_emigration: str = "10%"
+    send_tick: float = Field(10.0, gt=0, description="seconds between sends of pending alerts")
+    alert_max_attempts: int = Field(8, ge=1)
+    alert_retry_base: int = Field(30, ge=1, description="seconds; doubles per failed attempt")
+    alert_digest_after: int = Field(5, ge=1, description="alerts per window and target")
+    alert_digest_window: int = Field(600, ge=1, description="seconds")
 
-    @field_validator("alert_urls", mode="before")
+    @field_validator(
+        "alert_urls",
+        "alert_urls_mobilization",
+        "alert_urls_border_closure",
+        "alert_urls_emigration",
+        mode="before",
+    )
     @classmethod
     def _split_urls(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [u.strip() for u in value.replace("\n", ",").split(",") if u.strip()]
         return value
+
+    @field_validator("threshold_mobilization", "threshold_emigration")
+    @classmethod
+    def _threshold(cls, value: str) -> str:
+        number = value.strip().removesuffix("%")
+        try:
+            ok = float(number) >= 0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{value!r} is not a threshold: use a percentage like 10% or a count like 5000")
+        return value.strip()
 
     @field_validator("log_level")
     @classmethod
