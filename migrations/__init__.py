@@ -1,0 +1,1 @@
+"""Alembic migrations of the monitor database (installed as the package `monitor.migrations`)."""

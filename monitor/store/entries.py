@@ -1,0 +1,259 @@
+"""Entries: stored once per (feed, guid), updated when their title or summary is edited."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from monitor.errors import StoreError
+from monitor.model import NewEntry, StoredEntry
+from monitor.store.tables import EntryRow, UTCDateTime
+
+# Bound parameters per IN (...) query: well below SQLite's limit, cheap on PostgreSQL.
+IN_CHUNK = 500
+
+_COLUMNS = (
+    EntryRow.id,
+    EntryRow.feed_id,
+    EntryRow.guid,
+    EntryRow.title,
+    EntryRow.summary,
+    EntryRow.link,
+    EntryRow.published,
+    EntryRow.fetched_at,
+    EntryRow.fingerprint,
+)
+# When an entry happened: its published date, or when it was fetched if the feed gave none.
+_WHEN = func.coalesce(EntryRow.published, EntryRow.fetched_at, type_=UTCDateTime())
+
+
+def content_hash(title: str, summary: str) -> str:
+    """The hash that tells an edited entry from an unchanged one."""
+    return hashlib.sha256(f"{title}\x1f{summary}".encode()).hexdigest()
+
+
+def _to_stored(row: Row[*tuple[Any, ...]]) -> StoredEntry:
+    return StoredEntry(
+        id=row.id,
+        feed_id=row.feed_id,
+        guid=row.guid,
+        title=row.title,
+        summary=row.summary,
+        link=row.link,
+        published=row.published,
+        fetched_at=row.fetched_at,
+        fingerprint=row.fingerprint,
+    )
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    id: int
+    content_hash: str
+    fetched_at: datetime
+
+
+def _known(s: Session, feed_id: int, guids: Sequence[str]) -> dict[str, _Known]:
+    """The feed's stored entries among `guids`: one query per IN_CHUNK guids."""
+    known: dict[str, _Known] = {}
+    for chunk in _chunks(guids):
+        rows = s.execute(
+            select(EntryRow.guid, EntryRow.id, EntryRow.content_hash, EntryRow.fetched_at)
+            .where(EntryRow.feed_id == feed_id)
+            .where(EntryRow.guid.in_(chunk))
+        )
+        for guid, id_, hash_, fetched_at in rows:
+            known[guid] = _Known(id_, hash_, fetched_at)
+    return known
+
+
+def store_entries(
+    s: Session, feed_id: int, entries: Sequence[NewEntry], *, fetched_at: datetime
+) -> list[StoredEntry]:
+    """Insert the new entries and update the edited ones; return both, in the given order.
+
+    An entry is new when its guid is not stored for this feed, edited when its title or
+    summary changed. Unchanged entries are not returned. A guid repeated in `entries`
+    counts once (the first). One SELECT per 500 guids, one bulk INSERT, one bulk UPDATE.
+    """
+    unique: dict[str, NewEntry] = {}
+    for entry in entries:
+        unique.setdefault(entry.guid, entry)
+    batch = list(unique.values())
+    known = _known(s, feed_id, [entry.guid for entry in batch])
+    hashes = {entry.guid: content_hash(entry.title, entry.summary) for entry in batch}
+    new = [entry for entry in batch if entry.guid not in known]
+    edited = [
+        entry
+        for entry in batch
+        if entry.guid in known and known[entry.guid].content_hash != hashes[entry.guid]
+    ]
+    ids = _insert(s, feed_id, new, hashes, fetched_at)
+    _update(s, edited, known, hashes, fetched_at)
+    for entry in edited:
+        ids[entry.guid] = known[entry.guid].id
+    stored = []
+    for entry in batch:
+        if entry.guid in ids:
+            first_fetched = known[entry.guid].fetched_at if entry.guid in known else fetched_at
+            stored.append(_stored(entry, ids[entry.guid], feed_id, first_fetched))
+    return stored
+
+
+def _stored(entry: NewEntry, id_: int, feed_id: int, fetched_at: datetime) -> StoredEntry:
+    return StoredEntry(
+        id=id_,
+        feed_id=feed_id,
+        guid=entry.guid,
+        title=entry.title,
+        summary=entry.summary,
+        link=entry.link,
+        published=entry.published,
+        fetched_at=fetched_at,
+        fingerprint=entry.fingerprint,
+    )
+
+
+def _insert(
+    s: Session,
+    feed_id: int,
+    entries: Sequence[NewEntry],
+    hashes: dict[str, str],
+    fetched_at: datetime,
+) -> dict[str, int]:
+    if not entries:
+        return {}
+    values = [
+        {
+            "feed_id": feed_id,
+            "guid": entry.guid,
+            "link": entry.link,
+            "title": entry.title,
+            "summary": entry.summary,
+            "published": entry.published,
+            "fetched_at": fetched_at,
+            "fingerprint": entry.fingerprint,
+            "content_hash": hashes[entry.guid],
+        }
+        for entry in entries
+    ]
+    statement = insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True)
+    ids = s.scalars(statement, values).all()
+    return {entry.guid: id_ for entry, id_ in zip(entries, ids, strict=True)}
+
+
+def _update(
+    s: Session,
+    entries: Sequence[NewEntry],
+    known: dict[str, _Known],
+    hashes: dict[str, str],
+    updated_at: datetime,
+) -> None:
+    if not entries:
+        return
+    values = [
+        {
+            "id": known[entry.guid].id,
+            "link": entry.link,
+            "title": entry.title,
+            "summary": entry.summary,
+            "published": entry.published,
+            "updated_at": updated_at,
+            "fingerprint": entry.fingerprint,
+            "content_hash": hashes[entry.guid],
+        }
+        for entry in entries
+    ]
+    s.execute(update(EntryRow), values)
+
+
+def _first_ids(s: Session, fingerprints: Sequence[str]) -> dict[str, int]:
+    """The id of the earliest stored entry of each fingerprint."""
+    first: dict[str, int] = {}
+    for chunk in _chunks(fingerprints):
+        rows = s.execute(
+            select(EntryRow.fingerprint, func.min(EntryRow.id))
+            .where(EntryRow.fingerprint.in_(chunk))
+            .group_by(EntryRow.fingerprint)
+        )
+        first.update({fingerprint: id_ for fingerprint, id_ in rows})
+    return first
+
+
+def fingerprints_seen_elsewhere(s: Session, entries: Sequence[StoredEntry]) -> set[str]:
+    """Fingerprints of `entries` that an earlier entry (another feed, or another guid) has.
+
+    "Earlier" means stored before the first of `entries` with that fingerprint, so two
+    entries of one batch that tell one story are not reported here; see
+    `entries_seen_elsewhere` for a per-entry answer.
+    """
+    mine: dict[str, int] = {}
+    for entry in entries:
+        mine[entry.fingerprint] = min(entry.id, mine.get(entry.fingerprint, entry.id))
+    first = _first_ids(s, list(mine))
+    return {fp for fp, id_ in mine.items() if first.get(fp, id_) < id_}
+
+
+def entries_seen_elsewhere(s: Session, entries: Sequence[StoredEntry]) -> set[int]:
+    """Ids of `entries` whose story (fingerprint) an earlier stored entry already told,
+    including an earlier entry of the same batch: process the others only."""
+    first = _first_ids(s, list({entry.fingerprint for entry in entries}))
+    return {entry.id for entry in entries if first.get(entry.fingerprint, entry.id) < entry.id}
+
+
+def get_entry(s: Session, entry_id: int) -> StoredEntry:
+    row = s.execute(select(*_COLUMNS).where(EntryRow.id == entry_id)).one_or_none()
+    if row is None:
+        raise StoreError(f"no such entry: {entry_id}")
+    return _to_stored(row)
+
+
+def iter_entries(s: Session, *, since: datetime | None, batch: int) -> Iterator[StoredEntry]:
+    """Every entry (published, or fetched if undated, at or after `since`) in id order,
+    read `batch` rows per query (keyset pagination: no OFFSET, no long-held cursor)."""
+    last_id = 0
+    while True:
+        query = select(*_COLUMNS).where(EntryRow.id > last_id).order_by(EntryRow.id).limit(batch)
+        if since is not None:
+            query = query.where(_WHEN >= since)
+        rows = s.execute(query).all()
+        for row in rows:
+            yield _to_stored(row)
+        if len(rows) < batch:
+            return
+        last_id = rows[-1].id
+
+
+def search_entries(s: Session, text: str, *, limit: int) -> list[StoredEntry]:
+    """Entries whose title or summary contains `text`, any case, newest first.
+
+    A scan of the whole table (no index serves a substring): fine for a few hundred
+    thousand entries. On SQLite, lower() is replaced by a Unicode-aware one (see db.py).
+    """
+    query = (
+        select(*_COLUMNS)
+        .where(
+            or_(
+                EntryRow.title.icontains(text, autoescape=True),
+                EntryRow.summary.icontains(text, autoescape=True),
+            )
+        )
+        .order_by(_WHEN.desc(), EntryRow.id.desc())
+        .limit(limit)
+    )
+    return [_to_stored(row) for row in s.execute(query)]
+
+
+def count_entries(s: Session) -> int:
+    return s.scalar(select(func.count()).select_from(EntryRow)) or 0
