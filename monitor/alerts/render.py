@@ -166,7 +166,7 @@ def render_text(change: Change) -> str:
         lines += _text_side(label, value, source)
     lines.append(f"Detected: {_format_time(change.detected_at)}")
     lines.append(f"Alert key: {change.dedup_key}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def _text_side(label: str, value: str, source: Source) -> list[str]:
@@ -208,7 +208,7 @@ def render_html(change: Change) -> str:
         f"<p><small>Detected: {_esc(_format_time(change.detected_at) or '')}"
         f" &middot; alert key: {_esc(change.dedup_key)}</small></p>"
     )
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts)
 
 
 def _html_side(label: str, value: str, source: Source) -> str:
@@ -309,7 +309,7 @@ def _digest_text(changes: Sequence[Change]) -> str:
         lines.append(f'  Evidence: "{_one_line(source.evidence)}"')
         link = f" {_one_line(source.link)}" if source.link else ""
         lines.append(f"  Source: {_one_line(source.title)}{link}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def _digest_html(changes: Sequence[Change]) -> str:
@@ -322,7 +322,7 @@ def _digest_html(changes: Sequence[Change]) -> str:
             f"Source: {_html_link(source.title, source.link)}</li>"
         )
     body = "\n".join(items)
-    return f"<p><strong>{len(changes)} changes</strong></p>\n<ul>\n{body}\n</ul>\n"
+    return f"<p><strong>{len(changes)} changes</strong></p>\n<ul>\n{body}\n</ul>"
 
 
 def _digest_slack(changes: Sequence[Change]) -> str:

@@ -67,11 +67,14 @@ def redact_url(url: str) -> str:
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
-        port = parts.port
     except ValueError:
         return "<invalid url>"
     if not parts.scheme:
         return "<invalid url>"
+    try:
+        port = parts.port
+    except ValueError:  # a token with a colon, such as Telegram's, is not a port
+        port = None
     if host and "." not in host and ":" not in host and host != "localhost":
         host = "***"
     suffix = f":{port}" if port and host != "***" else ""
