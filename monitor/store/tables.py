@@ -127,3 +127,108 @@ class EventRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     published: Mapped[datetime] = mapped_column(UTCDateTime)  # the entry's, or its fetch time
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- indicators, their sources, and the alert outbox (migration 0002) ----------------
+
+
+class IndicatorRow(Base):
+    """A tracked series and its current value. `series` is the key as one string, so that
+    a unique constraint holds even where counterpart or unit is NULL."""
+
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str] = mapped_column(String(8))
+    counterpart: Mapped[str | None] = mapped_column(String(64))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    qualifier: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str | None] = mapped_column(String(16))
+    as_of: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_count: Mapped[int] = mapped_column(Integer, default=0)
+    current_observation_id: Mapped[int | None] = mapped_column(Integer)
+    threshold: Mapped[str | None] = mapped_column(String(32))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ObservationRow(Base):
+    """One reading of an indicator and its source: the series' history. It outlives its
+    entry (entry_id becomes NULL), so the title, link and evidence are kept here."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        Index(None, "indicator_id", "observed_at"),
+        Index(None, "indicator_id", "backs_current"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entries.id", ondelete="SET NULL"), index=True
+    )
+    ref: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    backs_current: Mapped[bool] = mapped_column(Boolean)
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    qualifier: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(16))
+    published: Mapped[datetime] = mapped_column(UTCDateTime)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    alert_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="SET NULL"), index=True
+    )
+
+
+class AlertRow(Base):
+    """The outbox: one row per Change, written in the transaction that made the change."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index(None, "status", "id"), Index(None, "routed_at", "id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(80), unique=True)
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    change_type: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)  # the Change, as JSON
+    status: Mapped[str] = mapped_column(String(16))  # pending, sent, failed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # deliveries created
+
+
+class DeliveryRow(Base):
+    """One alert to one target. The target is a stable hash of its URL and a redacted label:
+    the URL itself (and any password in it) is never stored."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "target_hash"),
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "target_hash", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    target_hash: Mapped[str] = mapped_column(String(64))
+    target_label: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_key: Mapped[str | None] = mapped_column(String(80))  # the message that delivered it
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
