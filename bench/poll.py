@@ -1,0 +1,461 @@
+"""Time a poll of a local feed farm: monitor against reader and a bare fetch + parse loop.
+
+    python bench/poll.py                      # 1,000 feeds x 20 entries, 3 repetitions
+    python bench/poll.py --feeds 50 --entries 5 --repeat 1    # a smoke run
+
+Each contender runs its three rounds in a fresh child process, against a freshly reset
+farm: the first poll, the all-304 round, and a round after 5% of the feeds gained an
+entry. Contenders take turns within each repetition, so machine noise hits all alike;
+the table shows medians. Peak RSS is the largest process of the contender's tree
+(getrusage via wait4, children included); "tree" is the sampled sum over the tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from farm import Farm
+
+ROUNDS = ("first", "304", "5%")
+KINDS = ("monitor", "monitor-1cpu", "reader", "bare")
+DEFAULT_READER_WORKERS = 8
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class BenchError(Exception):
+    """A contender could not run its rounds; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    seconds: float
+    ok: int  # 200 responses the farm served in the round
+    not_modified: int  # 304 responses
+    new_entries: int  # what the contender says it found (bare: entries parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    rounds: tuple[Round, ...]
+    peak_rss_mb: float
+    tree_rss_mb: float
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Outcome:
+    runs: list[Run] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def median(self, index: int) -> float | None:
+        times = [run.rounds[index].seconds for run in self.runs]
+        return statistics.median(times) if times else None
+
+
+# --- the worker side: one contender, three rounds, one JSON line out -------------------
+
+
+def feed_urls(farm_url: str) -> list[str]:
+    with urllib.request.urlopen(farm_url + "/feeds.opml", timeout=30) as response:
+        root = ET.fromstring(response.read())
+    return [outline.attrib["xmlUrl"] for outline in root.iter("outline")]
+
+
+def farm_call(farm_url: str, path: str, method: str = "GET") -> dict[str, Any]:
+    request = urllib.request.Request(farm_url + path, method=method)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        reply: dict[str, Any] = json.loads(response.read())
+        return reply
+
+
+def timed_rounds(farm_url: str, fraction: float, poll: Callable[[], int]) -> list[Round]:
+    """Run `poll` three times, advancing the farm before the third; time each call."""
+    rounds = []
+    for name in ROUNDS:
+        if name == "5%":
+            farm_call(farm_url, f"/advance?fraction={fraction}", "POST")
+        before = farm_call(farm_url, "/stats")
+        started = time.perf_counter()
+        new_entries = poll()
+        seconds = time.perf_counter() - started
+        after = farm_call(farm_url, "/stats")
+        ok, not_modified = (after[k] - before[k] for k in ("ok", "not_modified"))
+        rounds.append(Round(seconds, ok, not_modified, new_entries))
+    return rounds
+
+
+def run_bare(farm_url: str, fraction: float) -> tuple[list[Round], str]:
+    """The lower bound: one thread, httpx GET with If-None-Match, feedparser on the bytes."""
+    import feedparser
+    import httpx
+
+    urls = feed_urls(farm_url)
+    etags: dict[str, str] = {}
+
+    def poll() -> int:
+        parsed = 0
+        for url in urls:
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            response = client.get(url, headers=headers)
+            if response.status_code == 304:
+                continue
+            response.raise_for_status()
+            parsed += len(feedparser.parse(response.content).entries)
+            if etag := response.headers.get("ETag"):
+                etags[url] = etag
+        return parsed
+
+    with httpx.Client(timeout=30) as client:
+        return timed_rounds(farm_url, fraction, poll), ""
+
+
+def run_reader(
+    farm_url: str, fraction: float, workdir: Path, workers: int
+) -> tuple[list[Round], str]:
+    from reader import make_reader
+
+    reader = make_reader(str(workdir / "reader.sqlite"))
+    for url in feed_urls(farm_url):
+        reader.add_feed(url)
+
+    def poll() -> int:
+        new, errors = 0, []
+        for result in reader.update_feeds_iter(scheduled=False, workers=workers):
+            if isinstance(result.value, Exception):
+                errors.append(f"{result.url}: {result.value}")
+            elif result.value is not None:
+                new += result.value.new
+        if errors:
+            raise BenchError(f"reader failed on {len(errors)} feeds, first {errors[0]}")
+        return new
+
+    with reader:
+        return timed_rounds(farm_url, fraction, poll), f"workers={workers}"
+
+
+def monitor_cli(*args: str, env: dict[str, str]) -> str:
+    command = [sys.executable, "-m", "monitor", *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()
+        raise BenchError(f"`monitor {' '.join(args)}` exited {done.returncode}: {lines[-1]}")
+    return done.stdout
+
+
+def run_monitor(
+    farm_url: str, fraction: float, workdir: Path, one_cpu: bool, extra_env: dict[str, str]
+) -> tuple[list[Round], str]:
+    """`monitor poll --once --all` as a user runs it: a fresh CLI process per round."""
+    env = dict(os.environ)
+    env |= {
+        "MONITOR_DATABASE_URL": f"sqlite:///{workdir / 'monitor.db'}",
+        "MONITOR_PER_HOST_CONCURRENCY": "16",  # the farm is one host standing in for many
+        "MONITOR_ALERT_URLS": "",
+    }
+    if one_cpu:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the CLI inherits it
+        env["MONITOR_PARSE_WORKERS"] = "1"
+    env |= extra_env
+    opml = workdir / "feeds.opml"
+    with urllib.request.urlopen(farm_url + "/feeds.opml", timeout=30) as response:
+        opml.write_bytes(response.read())
+    monitor_cli("db", "upgrade", env=env)
+    monitor_cli("feeds", "import-opml", str(opml), env=env)
+    started = time.perf_counter()
+    monitor_cli("--help", env=env)
+    startup = time.perf_counter() - started
+
+    def poll() -> int:
+        summary = monitor_cli("poll", "--once", "--all", env=env)
+        found = re.search(r"new_entries=(\d+)", summary)
+        if found is None:
+            raise BenchError(f"no summary from `monitor poll`: {summary.strip()[:200]!r}")
+        return int(found.group(1))
+
+    return timed_rounds(farm_url, fraction, poll), f"cli_startup={startup:.2f}s"
+
+
+def work(args: argparse.Namespace) -> int:
+    """The child's side: run one contender's rounds, print them as one JSON line."""
+    workdir = Path(args.workdir)
+    kind = args.worker
+    try:
+        if kind == "bare":
+            rounds, note = run_bare(args.farm, args.fraction)
+        elif kind == "reader":
+            rounds, note = run_reader(args.farm, args.fraction, workdir, args.reader_workers[0])
+        else:
+            extra = dict(item.split("=", 1) for item in args.monitor_env)
+            one_cpu = kind == "monitor-1cpu"
+            rounds, note = run_monitor(args.farm, args.fraction, workdir, one_cpu, extra)
+    except BenchError as exc:
+        print(json.dumps({"error": str(exc)}))
+        return 1
+    print(json.dumps({"rounds": [asdict(r) for r in rounds], "note": note}))
+    return 0
+
+
+# --- the parent side: run the children, measure their memory, print the table -----------
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, total = {root}, 0
+    for pid in sorted(parents):  # children have higher pids, except after pid wrap-around
+        if parents[pid] in tree:
+            tree.add(pid)
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except OSError:
+            continue
+    return total
+
+
+@contextmanager
+def sample_tree_rss(root: int, every: float = 0.1) -> Iterator[list[int]]:
+    """Sample the tree's RSS in a thread; the list holds the peak in bytes."""
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(every):
+            peak[0] = max(peak[0], tree_rss(root))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        thread.join()
+
+
+def run_contender(name: str, farm: Farm, args: argparse.Namespace) -> Run:
+    kind, _, workers = name.partition("-w")
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--farm", farm.url]
+    command += [f"--fraction={args.fraction}", f"--reader-workers={workers or '1'}"]
+    command += [f"--monitor-env={item}" for item in args.monitor_env]
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        out, err = Path(tmp, "stdout"), Path(tmp, "stderr")
+        with out.open("w") as stdout, err.open("w") as stderr:
+            process = subprocess.Popen(command + ["--workdir", tmp], stdout=stdout, stderr=stderr)
+            with sample_tree_rss(process.pid) as tree_peak:
+                _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+        lines = out.read_text().strip().splitlines()
+        reply = json.loads(lines[-1]) if lines else {}
+        if "rounds" not in reply:
+            tail = err.read_text().strip().splitlines()
+            raise BenchError(reply.get("error") or (tail[-1] if tail else "no output"))
+    rounds = tuple(Round(**r) for r in reply["rounds"])
+    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    return Run(rounds, peak, max(tree_peak[0] / 2**20, peak), reply["note"])
+
+
+def contender_names(args: argparse.Namespace) -> list[str]:
+    names = []
+    for kind in args.only:
+        if kind != "reader" or len(args.reader_workers) == 1:
+            names.append(kind if kind != "reader" else f"reader-w{args.reader_workers[0]}")
+        else:
+            names += [f"reader-w{w}" for w in args.reader_workers]
+    return names
+
+
+def run_all(args: argparse.Namespace) -> dict[str, Outcome]:
+    names = contender_names(args)
+    outcomes = {name: Outcome() for name in names}
+    with Farm(args.feeds, args.entries, args.seed) as farm:
+        for repetition in range(args.repeat):
+            shift = repetition % len(names)
+            for name in names[shift:] + names[:shift]:
+                farm.reset()
+                prefix = f"[{repetition + 1}/{args.repeat}] {name}:"
+                try:
+                    run = run_contender(name, farm, args)
+                except BenchError as exc:
+                    outcomes[name].failures.append(str(exc))
+                    say(f"{prefix} FAILED: {exc}")
+                    continue
+                outcomes[name].runs.append(run)
+                say(f"{prefix} {describe(run)}")
+    return outcomes
+
+
+def describe(run: Run) -> str:
+    times = [f"{name}={r.seconds:.2f}s" for name, r in zip(ROUNDS, run.rounds, strict=True)]
+    return " ".join(times) + f" rss={run.peak_rss_mb:.0f}MB tree={run.tree_rss_mb:.0f}MB"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def speedups(outcomes: dict[str, Outcome]) -> dict[str, list[float | None]]:
+    """monitor's speed-up over the best reader and over bare, per round."""
+    readers = [name for name in outcomes if name.startswith("reader")]
+    result: dict[str, list[float | None]] = {}
+    for mine in ("monitor", "monitor-1cpu"):
+        if mine not in outcomes:
+            continue
+        for label, others in (("reader (best)", readers), ("bare", ["bare"])):
+            ratios: list[float | None] = []
+            for index in range(len(ROUNDS)):
+                theirs = [t for o in others if o in outcomes if (t := outcomes[o].median(index))]
+                ours = outcomes[mine].median(index)
+                ratios.append(min(theirs) / ours if theirs and ours else None)
+            result[f"{mine} vs {label}"] = ratios
+    return result
+
+
+def report(outcomes: dict[str, Outcome], args: argparse.Namespace) -> dict[str, Any]:
+    contenders = {}
+    for name, outcome in outcomes.items():
+        contenders[name] = {
+            "median_seconds": dict(zip(ROUNDS, map(outcome.median, range(3)), strict=True)),
+            "peak_rss_mb": max((r.peak_rss_mb for r in outcome.runs), default=None),
+            "tree_rss_mb": max((r.tree_rss_mb for r in outcome.runs), default=None),
+            "runs": [asdict(r) for r in outcome.runs],
+            "failures": outcome.failures,
+        }
+    setup = {k: getattr(args, k) for k in ("feeds", "entries", "repeat", "fraction", "seed")}
+    setup |= {"cpus": os.cpu_count(), "python": platform.python_version()}
+    setup |= {"reader": version("reader"), "feedparser": version("feedparser")}
+    ratios = {k: dict(zip(ROUNDS, v, strict=True)) for k, v in speedups(outcomes).items()}
+    return {"setup": setup, "contenders": contenders, "speedup": ratios}
+
+
+def print_table(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    setup = result["setup"]
+    title = (
+        f"{setup['feeds']} feeds x {setup['entries']} entries, median of {setup['repeat']}, "
+        f"{setup['cpus']} CPUs, reader {setup['reader']}"
+    )
+    table = Table(title=title)
+    for column in ("contender", "first s", "304 s", "5% s", "peak RSS MB", "tree RSS MB"):
+        table.add_column(column, justify="left" if column == "contender" else "right")
+    for name, data in result["contenders"].items():
+        cells = [fmt(data["median_seconds"][r], "{:.2f}") for r in ROUNDS]
+        cells += [fmt(data["peak_rss_mb"], "{:.0f}"), fmt(data["tree_rss_mb"], "{:.0f}")]
+        table.add_row(name, *cells)
+    table.add_section()
+    for label, ratios in result["speedup"].items():
+        table.add_row(label, *(fmt(ratios[r], "{:.1f}x") for r in ROUNDS), "", "")
+    console = Console(width=None if sys.stdout.isatty() else 100)
+    console.print(table)
+    console.print("what each round did (200s/304s/new entries, last run):")
+    for name, data in result["contenders"].items():
+        console.print(f"  {name}: {checks(data)}", highlight=False)
+
+
+def fmt(value: float | None, pattern: str) -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def checks(data: dict[str, Any]) -> str:
+    """What the last run did per round, and its note; or why it failed."""
+    if not data["runs"]:
+        return "FAILED: " + (data["failures"][-1] if data["failures"] else "no runs")
+    last = data["runs"][-1]
+    done = ", ".join(
+        f"{name} {r['ok']}/{r['not_modified']}/{r['new_entries']}"
+        for name, r in zip(ROUNDS, last["rounds"], strict=True)
+    )
+    return f"{done}  {last['note']}".rstrip()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--entries", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", type=names_list, default=list(KINDS), help=",".join(KINDS))
+    parser.add_argument(
+        "--reader-workers",
+        type=ints_list,
+        default=[DEFAULT_READER_WORKERS],
+        help="reader's worker threads; a list (1,4,8,16) runs each side by side",
+    )
+    parser.add_argument("--fraction", type=float, default=0.05, help="feeds that gain an entry")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--monitor-env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--farm", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.feeds < 1 or args.entries < 1 or args.repeat < 1:
+        parser.error("--feeds, --entries and --repeat must be at least 1")
+    if not 0 < args.fraction <= 1:
+        parser.error("--fraction must lie in (0, 1]")
+    if any("=" not in item for item in args.monitor_env):
+        parser.error("--monitor-env takes KEY=VALUE")
+    return args
+
+
+def names_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(KINDS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {','.join(KINDS)}, not {','.join(unknown)}")
+    return list(dict.fromkeys(names))
+
+
+def ints_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("worker counts must be at least 1")
+    return list(dict.fromkeys(values))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return work(args)
+    try:
+        result = report(run_all(args), args)
+    except RuntimeError as exc:
+        say(f"Error: {exc}")
+        return 1
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_table(result)
+    return 0 if all(c["runs"] for c in result["contenders"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
