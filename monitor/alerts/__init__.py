@@ -13,12 +13,14 @@ from monitor.alerts.render import (
     render_html,
     render_slack,
     render_subject,
+    render_test_message,
     render_text,
 )
 from monitor.alerts.send import (
     DeliveryResult,
     message_id_for,
     redact_url,
+    scrub,
     send_message,
     validate_target,
 )
@@ -34,11 +36,13 @@ __all__ = [
     "message_id_for",
     "plan_batch",
     "redact_url",
+    "scrub",
     "render_change",
     "render_digest",
     "render_html",
     "render_slack",
     "render_subject",
+    "render_test_message",
     "render_text",
     "send_message",
     "validate_target",

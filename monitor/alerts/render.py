@@ -343,3 +343,15 @@ def _digest_slack(changes: Sequence[Change]) -> str:
         lines.append(line)
         used += len(line) + 1
     return "\n".join([head, *lines])
+
+
+def render_test_message(sent_at: datetime) -> RenderedMessage:
+    """What `monitor alerts test` sends: proof that a target is reachable."""
+    when = _format_time(sent_at) or ""
+    line = f"This is a test message from monitor, sent {when}. Alerts reach this target."
+    return RenderedMessage(
+        subject=f"{SUBJECT_PREFIX} test message",
+        text=line,
+        html=f"<p>{html.escape(line)}</p>",
+        slack=escape_slack(line),
+    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.mime.text import MIMEText
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import apprise
 from apprise.exception import AppriseException
@@ -75,10 +75,15 @@ def redact_url(url: str) -> str:
         port = parts.port
     except ValueError:  # a token with a colon, such as Telegram's, is not a port
         port = None
-    if host and "." not in host and ":" not in host and host != "localhost":
+    if _is_token(host):
         host = "***"
     suffix = f":{port}" if port and host != "***" else ""
     return f"{parts.scheme.lower()}://{host}{suffix}"
+
+
+def _is_token(host: str) -> bool:
+    """Many services put a token where the host goes: anything not a name or address."""
+    return bool(host) and "." not in host and ":" not in host and host != "localhost"
 
 
 def validate_target(url: str) -> str | None:
@@ -136,7 +141,7 @@ def send_message(
     error = _notify(plugin, kind, message)
     if error is not None:
         log.warning("alert target=%s kind=%s ok=false", target, kind)
-        return DeliveryResult(target, ok=False, error=f"{target}: {error}")
+        return DeliveryResult(target, ok=False, error=f"{target}: {scrub(error, target_url)}")
     log.info("alert target=%s kind=%s ok=true", target, kind)
     return DeliveryResult(target, ok=True)
 
@@ -180,6 +185,24 @@ def _failure_reason(plugin: Any, result: Any) -> str:
         return str(own)
     lines = [entry.message for entry in getattr(result, "logs", list)() if entry.message]
     return _one_line(lines[-1]) if lines else "apprise reported a failure"
+
+
+def scrub(text: str, url: str) -> str:
+    """Mask every secret-looking part of `url` (password, tokens, query values) in `text`."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return "<error hidden: it may hold a secret>"
+    secrets = [parts.password or ""] if len(parts.password or "") >= 3 else []
+    if _is_token(host):
+        secrets += parts.netloc.rpartition("@")[2].split(":")
+    tokens = [unquote(segment) for segment in parts.path.split("/")]
+    tokens += [value for _, value in parse_qsl(parts.query)]
+    secrets += [token for token in tokens if len(token) >= 6 and "@" not in token]
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***") if secret else text
+    return text
 
 
 def _one_line(text: str) -> str:

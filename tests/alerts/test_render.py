@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -17,6 +18,7 @@ from monitor.alerts.render import (
     render_html,
     render_slack,
     render_subject,
+    render_test_message,
     render_text,
 )
 from monitor.model import ChangeType, Figure, Qualifier, Source
@@ -240,3 +242,10 @@ def test_big_digest_fits_one_slack_section() -> None:
     assert digest.slack.splitlines()[-1] == f"\u2026and {200 - shown} more"
     assert digest.subject == "[monitor] 200 changes: emigration RU\u2192EU"
     assert digest.text.count("\n- ") == 200
+
+
+def test_test_message_names_the_time() -> None:
+    message = render_test_message(datetime(2024, 3, 1, 9, 30, tzinfo=UTC))
+    assert message.subject == "[monitor] test message"
+    for body in (message.text, message.html, message.slack):
+        assert "2024-03-01 09:30 UTC" in body

@@ -18,6 +18,7 @@ from monitor.alerts.send import (
     body_kind,
     message_id_for,
     redact_url,
+    scrub,
     send_message,
     validate_target,
 )
@@ -326,3 +327,28 @@ def test_message_id_is_stable_and_valid() -> None:
     assert first.startswith("<alert.") and first.endswith("@monitor.invalid>")
     assert message_id_for("a b<c>@d", domain="example.org").endswith("@example.org>")
     assert " " not in message_id_for("a b<c>@d")
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        (
+            "login failed for user:hunter2.pw at smtp.example.org",
+            "mailtos://user:hunter2.pw@smtp.example.org",
+            "login failed for user:*** at smtp.example.org",
+        ),
+        (
+            "POST https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD/xyzSECRET1 failed",
+            "slack://T1JJ3T3L2/A1BRTD4JD/xyzSECRET1",
+            "POST https://hooks.slack.com/services/***/***/*** failed",
+        ),
+        (
+            "refused analyst@example.org on localhost",
+            "mailto://localhost:25?to=analyst@example.org&token=abcdef123",
+            "refused analyst@example.org on localhost",
+        ),
+        ("bot 123456:ABCdef rejected", "tgram://123456:ABCdef/987", "bot ***:*** rejected"),
+    ],
+)
+def test_scrub_masks_secrets_of_the_url(text: str, url: str, expected: str) -> None:
+    assert scrub(text, url) == expected
