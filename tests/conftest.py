@@ -96,8 +96,10 @@ def _postgresql_engine(postgres_server: PostgresServer) -> Iterator[sa.Engine]:
 
 
 def _empty_tables(engine: sa.Engine) -> None:
-    tables = Base.metadata.sorted_tables
+    """Empty every table of the models that the migrations have created."""
     with engine.begin() as connection:
+        existing = set(sa.inspect(connection).get_table_names())
+        tables = [table for table in Base.metadata.sorted_tables if table.name in existing]
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")

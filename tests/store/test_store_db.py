@@ -138,7 +138,7 @@ def test_upgrade_from_empty_and_schema_messages(blank_database_url: str) -> None
 def test_old_schema_message(blank_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = connect(blank_database_url)
     try:
-        upgrade_schema(engine)
+        upgrade_schema(engine, "0001")
         monkeypatch.setattr("monitor.store.db.head_revision", lambda: "0002")
         with pytest.raises(SchemaError) as caught:
             require_current_schema(engine)
