@@ -86,6 +86,7 @@ class DemoHandler(BaseHTTPRequestHandler):
     server: DemoServer
     server_version = "monitor-demo/0.1"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
 
     def do_GET(self) -> None:
         self._answer(send_body=True)

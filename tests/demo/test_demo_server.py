@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -153,6 +155,22 @@ def test_advance_moves_every_client_to_the_next_edition(fresh: tuple[DemoServer,
     wire_etag = get(unchanged + "?edition=1")[1]["ETag"]
     assert get(unchanged, {"If-None-Match": wire_etag})[0] == 304  # only demo-europe changed
     assert get(f"{base_url}advance", method="POST")[2] == b"edition 2\n"  # the last one stays
+
+
+def test_keep_alive_requests_do_not_stall(demo: tuple[DemoServer, str]) -> None:
+    """Headers and body are two writes: without TCP_NODELAY each response waits ~40 ms
+    for the client's delayed ACK (measured: 22 requests/s instead of about 2,000)."""
+    port = demo[0].server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    started = time.perf_counter()
+    try:
+        for _ in range(50):
+            connection.request("GET", "/feeds/demo-europe.xml")
+            response = connection.getresponse()
+            assert response.status == 200 and len(response.read()) > 1000
+    finally:
+        connection.close()
+    assert time.perf_counter() - started < 1.0
 
 
 def test_same_story_is_carried_by_two_feeds() -> None:
