@@ -207,6 +207,22 @@ def test_billion_laughs_stays_small_and_fast() -> None:
     assert "lollollol" not in repr(feed)
 
 
+def test_quadratic_blowup_stays_small_and_fast() -> None:
+    """One 50 kB entity used 20,000 times would expand to 1 GB."""
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "{"x" * 50_000}">]>'
+        '<rss version="2.0"><channel><title>t</title><item><title>i</title><guid>g</guid>'
+        f"<description>{'&a;' * 20_000}</description></item></channel></rss>"
+    ).encode()
+    started = time.monotonic()
+    try:
+        outcome = repr(parse_feed(body, WORLD_URL))
+    except ParseError as exc:
+        outcome = str(exc)
+    assert time.monotonic() - started < 2.0
+    assert len(outcome) < 2 * len(body)
+
+
 def test_an_external_file_entity_is_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-7f3a9c")
