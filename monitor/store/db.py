@@ -189,12 +189,9 @@ class SchemaState:
 
 
 def migrations_dir() -> Path:
-    """The Alembic script directory: the `monitor.migrations` package once installed, the
-    top-level `migrations/` directory in a source tree."""
-    try:
-        return Path(str(importlib.resources.files("monitor.migrations")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "migrations"
+    """The Alembic script directory, the package `monitor.migrations`: in a source tree a
+    symlink to the top-level `migrations/` directory, in an installed package a copy."""
+    return Path(str(importlib.resources.files("monitor.migrations")))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -36,7 +36,9 @@ def feed_ids(engine: sa.Engine) -> tuple[int, int]:
     return a, b
 
 
-def store(engine: sa.Engine, feed_id: int, batch: list[NewEntry], at: datetime = T0) -> list[StoredEntry]:
+def store(
+    engine: sa.Engine, feed_id: int, batch: list[NewEntry], at: datetime = T0
+) -> list[StoredEntry]:
     with transaction(engine) as s:
         return entries.store_entries(s, feed_id, batch, fetched_at=at)
 

@@ -102,7 +102,10 @@ def test_list_events_filters_and_order(engine: sa.Engine) -> None:
         ("mobilization", T0 - 10 * DAY),
     ]
     assert kinds(country="FI") == [("border_closure", T0 - DAY)]
-    assert kinds(country="RU", counterpart="KZ") == [("emigration", T0), ("emigration", T0 - 10 * DAY)]
+    assert kinds(country="RU", counterpart="KZ") == [
+        ("emigration", T0),
+        ("emigration", T0 - 10 * DAY),
+    ]
     assert kinds(since=T0 - DAY, until=T0) == [
         ("mobilization", T0 - DAY),
         ("border_closure", T0 - DAY),
