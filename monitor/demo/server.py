@@ -9,6 +9,7 @@ Prints one line, ``serving N feeds at http://HOST:PORT/``, when it is ready. Rou
     GET  /feeds/<name>.xml      a feed (ETag, Last-Modified, 304 on a conditional GET)
          ?edition=N             that edition of it, whatever the server's current one
     POST /advance               serve the next edition from now on (demo-europe changes)
+    POST /reset                 serve edition 1 again, to repeat the demo
 
 Standard library only, so the demo runs on any machine without network access.
 """
@@ -69,6 +70,11 @@ class DemoServer(ThreadingHTTPServer):
             self._edition = min(self._edition + 1, self.max_edition)
             return self._edition
 
+    def reset(self) -> int:
+        with self._lock:
+            self._edition = 1
+            return self._edition
+
     def start_in_thread(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, name="demo-server")
         self._thread.daemon = True
@@ -97,11 +103,12 @@ class DemoHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = self.headers.get("Content-Length", "0")
         self.rfile.read(int(length) if length.isdigit() else 0)  # keep-alive stays in step
-        if urlsplit(self.path).path != "/advance":
-            self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "only POST /advance\n")
+        path = urlsplit(self.path).path
+        if path not in ("/advance", "/reset"):
+            self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "only POST /advance or /reset\n")
             return
-        edition = self.server.advance()
-        log.info("advance edition=%d", edition)
+        edition = self.server.advance() if path == "/advance" else self.server.reset()
+        log.info("%s edition=%d", path[1:], edition)
         self._send_text(HTTPStatus.OK, f"edition {edition}\n")
 
     def _answer(self, send_body: bool) -> None:
@@ -144,6 +151,7 @@ class DemoHandler(BaseHTTPRequestHandler):
             f"{base}/feeds.opml",
             *(f"{base}{feed.path}  {feed.title}" for feed in self.server.feeds),
             f"POST {base}/advance  serves the next edition",
+            f"POST {base}/reset  serves edition 1 again",
         ]
         return "\n".join(lines) + "\n"
 

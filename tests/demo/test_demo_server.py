@@ -155,6 +155,8 @@ def test_advance_moves_every_client_to_the_next_edition(fresh: tuple[DemoServer,
     wire_etag = get(unchanged + "?edition=1")[1]["ETag"]
     assert get(unchanged, {"If-None-Match": wire_etag})[0] == 304  # only demo-europe changed
     assert get(f"{base_url}advance", method="POST")[2] == b"edition 2\n"  # the last one stays
+    assert get(f"{base_url}reset", method="POST")[2] == b"edition 1\n"
+    assert get(url, {"If-None-Match": headers["ETag"]})[0] == 304
 
 
 def test_keep_alive_requests_do_not_stall(demo: tuple[DemoServer, str]) -> None:
