@@ -42,3 +42,18 @@ def test_project_reader_imports_both_lists() -> None:
         ("http://127.0.0.1:8080/feeds/demo-wire.xml", "Demo Wire"),
         ("http://127.0.0.1:8080/feeds/demo-world.xml", "Demo World"),
     ]
+
+
+def test_project_parser_reads_the_demo_and_pairs_the_shared_stories() -> None:
+    parse = pytest.importorskip("monitor.feeds.parse")
+    by_fingerprint: dict[str, list[str]] = {}
+    for feed in load_demo_feeds():
+        parsed = parse.parse_feed(feed.editions[-1].body, f"http://127.0.0.1:8080{feed.path}")
+        assert parsed.warning is None and parsed.title == feed.title
+        for entry in parsed.entries:
+            by_fingerprint.setdefault(entry.fingerprint, []).append(entry.guid)
+    shared = sorted(sorted(guids) for guids in by_fingerprint.values() if len(guids) > 1)
+    assert shared == [
+        ["demo-wire-0005", "demo-world-0004"],
+        ["demo-wire-0012", "tag:demo.example.org,2022:europe/0011"],
+    ]
