@@ -43,6 +43,7 @@ class Seen:
 @dataclass
 class FeedServer:
     base: str = ""
+    garbage_base: str = ""  # a TCP server that answers anything with a non-HTTP line
     requests: list[Seen] = field(default_factory=list)
     in_flight: dict[str, int] = field(default_factory=dict)
     peak: dict[str, int] = field(default_factory=dict)
@@ -167,6 +168,23 @@ async def big(request: web.Request) -> web.StreamResponse:
     return resp
 
 
+async def truncated(request: web.Request) -> web.StreamResponse:
+    """Promises 100 kB, sends 10 bytes and hangs up."""
+    resp = web.StreamResponse(headers={"Content-Length": "100000"})
+    await resp.prepare(request)
+    await resp.write(b"<rss>     ")
+    assert request.transport is not None
+    request.transport.close()
+    return resp
+
+
+async def answer_garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(b"SPEAKING GOPHER TODAY\r\n\r\n")
+    await writer.drain()
+    writer.close()
+
+
 async def bomb(request: web.Request) -> web.Response:
     return web.Response(body=gzip_bomb(), headers={"Content-Encoding": "gzip"})
 
@@ -211,6 +229,7 @@ def _app(server: FeedServer) -> web.Application:
     app.router.add_get("/drip", drip)
     app.router.add_get("/big", big)
     app.router.add_get("/bomb", bomb)
+    app.router.add_get("/truncated", truncated)
     app.router.add_get("/cache", cache)
     app.router.add_get("/gate", gate)
     return app
@@ -222,22 +241,29 @@ def feed_server() -> Iterator[FeedServer]:
     loop = asyncio.new_event_loop()
     ready = threading.Event()
 
-    async def start() -> web.AppRunner:
+    async def start() -> tuple[web.AppRunner, asyncio.Server]:
         runner = web.AppRunner(_app(server), access_log=None, handler_cancellation=True)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         host, port = runner.addresses[0][:2]
         server.base = f"http://{host}:{port}"
+        garbage = await asyncio.start_server(answer_garbage, "127.0.0.1", 0)
+        server.garbage_base = f"http://127.0.0.1:{garbage.sockets[0].getsockname()[1]}"
         ready.set()
-        return runner
+        return runner, garbage
+
+    async def stop(runner: web.AppRunner, garbage: asyncio.Server) -> None:
+        garbage.close()
+        await garbage.wait_closed()
+        await runner.cleanup()
 
     def serve() -> None:
         asyncio.set_event_loop(loop)
         try:
-            runner = loop.run_until_complete(start())
+            runner, garbage = loop.run_until_complete(start())
             loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
+            loop.run_until_complete(stop(runner, garbage))
         finally:
             loop.close()
 

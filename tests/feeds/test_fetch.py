@@ -183,6 +183,19 @@ def test_a_dead_port_is_a_connect_error(dead_url: str) -> None:
     assert fetch_error(dead_url).code == "connect"
 
 
+def test_a_body_cut_short_is_an_error(server: FeedServer) -> None:
+    assert fetch_error(server.url("/truncated")).code in ("bad_body", "connection")
+
+
+def test_a_server_that_does_not_speak_http_is_an_error(server: FeedServer) -> None:
+    assert fetch_error(server.garbage_base + "/feed.xml").code == "bad_response"
+
+
+def test_a_fetcher_outside_its_context_is_a_bug() -> None:
+    with pytest.raises(RuntimeError, match="async with"):
+        asyncio.run(Fetcher(LIMITS).fetch(to_poll("http://127.0.0.1:9/feed.xml")))
+
+
 @pytest.mark.parametrize(
     ("path", "says"),
     [("/slow-headers?delay=3", "no data for 0.3s"), ("/slow-body?delay=3", "no data for 0.3s"),
