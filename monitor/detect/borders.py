@@ -1,0 +1,192 @@
+"""Border closures: a state closes, restricts or reopens its border or entry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from monitor.detect.context import Context, Finding, Sentence, blocked, make_finding
+from monitor.detect.lexicon import Lexicon, load_lexicon
+from monitor.detect.places import Mention, coordinated, following_list, pick
+from monitor.model import BorderStatus, Event, EventKind
+
+_FILLER = (
+    r"(?:(?!(?:near|at|by|along|on|across|to|from|for|in|into|after|before|and|or|as|"
+    r"with|until|due|because|over|down|out)\b)[\w'’-]+\s+){0,6}?"
+)
+_AFTER_NOUN = (
+    r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|[A-Z][\w'’-]*))*"
+    r",?\s+(?:(?:will|would|shall|to|has|have|had|is|are|was|were)\s+)?"
+    r"(?:(?:be|been|remain|remains|remained|stay|stays|stayed|being)\s+)?"
+    r"(?:(?:fully|completely|partially|temporarily|practically|officially|now|also|again)\s+)?"
+)
+_PARTICIPLE = r"(?P<verb>closed|shut|sealed|suspended|reopened|re-opened|opened|open|reopen|reopens|opens|closes|close|shuts)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Action:
+    start: int  # where the subject must come before
+    end: int
+    text: str
+    status: BorderStatus | None  # None: decide from the clause
+
+
+@cache
+def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    pats = load_lexicon(lang).patterns
+    close, restrict, open_ = (
+        pats[n].pattern for n in ("border_close", "border_restrict", "border_open")
+    )
+    noun = pats["border_noun"].pattern
+    verb_first = re.compile(
+        rf"(?P<verb>{close}|{restrict}|{open_})\s+{_FILLER}(?P<noun>{noun})", re.IGNORECASE
+    )
+    noun_first = re.compile(rf"(?P<noun>{noun}){_AFTER_NOUN}{_PARTICIPLE}\b", re.IGNORECASE)
+    nominal = re.compile(
+        rf"(?P<noun>{noun})\s+(?P<verb>closures?|shutdowns?|reopenings?)\b", re.IGNORECASE
+    )
+    return verb_first, noun_first, nominal
+
+
+def _verb_status(verb: str, lex: Lexicon) -> BorderStatus | None:
+    if lex.has("border_open", verb) or re.match(r"(?i)re-?open", verb):
+        return BorderStatus.REOPENED
+    if lex.has("border_restrict", verb):
+        return BorderStatus.RESTRICTED
+    return None
+
+
+def _actions(s: Sentence, lex: Lexicon) -> list[_Action]:
+    found = []
+    verb_first, noun_first, nominal = _patterns(lex.language)
+    for m in verb_first.finditer(s.text):
+        status = _verb_status(m.group("verb"), lex)
+        found.append(_Action(m.start(), m.end(), m.group(0), status))
+    for pattern in (noun_first, nominal):
+        for m in pattern.finditer(s.text):
+            status = _verb_status(m.group("verb"), lex)
+            found.append(_Action(m.start(), m.end(), m.group(0), status))
+    for m in lex.patterns["entry_bar"].finditer(s.text):
+        found.append(_Action(m.start(), m.end(), m.group(0), None))
+    for m in lex.patterns["entry_open"].finditer(s.text):
+        found.append(_Action(m.start(), m.end(), m.group(0), BorderStatus.REOPENED))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _status(s: Sentence, lex: Lexicon, action: _Action) -> BorderStatus:
+    if action.status is not None:
+        return action.status
+    start, end = s.clause_at(action.start)
+    if lex.has("restricted_cue", s.text[start:end]):
+        return BorderStatus.RESTRICTED
+    return BorderStatus.CLOSED
+
+
+def _actors(s: Sentence, action: _Action, ctx: Context) -> list[Mention]:
+    clause_start, _ = s.clause_at(action.start)
+    before = [
+        m for m in s.mentions if m.end <= action.start and m.form != "region" or _inside(m, action)
+    ]
+    before = [m for m in before if m.start >= clause_start and not _is_object(s, m)]
+    if before:
+        return coordinated(s.mentions, s.mentions.index(before[-1]), s.text)
+    after = [m for m in s.mentions if m.start >= action.end and m.form in ("name", "anaphor")]
+    if after and re.search(r"(?i)\b(?:enter|into)\s+$", s.text[action.end - 8 : after[0].start]):
+        return [after[0]]
+    return []
+
+
+def _inside(m: Mention, action: _Action) -> bool:
+    inside = action.start <= m.start and m.end <= action.end
+    return inside and m.form == "demonym" and action.text.lower().startswith("only")
+
+
+def _is_object(s: Sentence, m: Mention) -> bool:
+    before = s.text[max(0, m.start - 12) : m.start]
+    return bool(re.search(r"\b(?:with|between|from|to|into|near)\s+(?:the\s+)?$", before))
+
+
+def _counterparts(s: Sentence, action: _Action, actors: list[str]) -> list[str]:
+    start, end = s.clause_at(action.start)
+    inside = [m for m in s.mentions if start <= m.start < end and m.form != "region"]
+    for i, m in enumerate(inside):
+        gap = s.text[max(start, m.start - 10) : m.start]
+        if re.search(r"\bwith\s+(?:the\s+)?$", gap) and m.start > action.start:
+            return [c for x in following_list(inside, i, s.text) for c in x.codes]
+        if re.search(r"\bbetween\s+(?:the\s+)?$", gap):
+            pair = [c for x in following_list(inside, i, s.text) for c in x.codes]
+            return [c for c in pair if c not in actors][:1]
+    for m in inside:
+        after = s.text[m.end : m.end + 24]
+        if re.match(r"(?:-\w+)?\s+(?:border|frontier|crossing)", after) and m.code not in actors:
+            return [m.code]
+    for m in inside:
+        if m.start < action.start or m.code in actors:
+            continue
+        before = s.text[max(start, m.start - 12) : m.start]
+        if m.form == "demonym" and not re.search(r"\bexcept\s+(?:for\s+)?$", before):
+            return [m.code]
+        if m.form == "name" and re.search(r"\b(?:to|for)\s+$", before):
+            return [m.code]
+    return []
+
+
+def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> list[Finding]:
+    status = _status(s, lex, action)
+    actors = _actors(s, action, ctx)
+    codes = [c for m in actors for c in (m.codes if m.form == "group" else [pick(m)]) if c]
+    if not codes and ctx.border:
+        codes = [ctx.border[-1].event.country]
+    pair = [m for m in s.mentions if m.form == "group" and m.text.lower().endswith("countries")]
+    if not codes and pair:
+        codes = list(pair[0].codes)
+    cues = [f"trigger: {action.text}"]
+    found = []
+    for code in dict.fromkeys(codes):
+        others = _counterparts(s, action, [code])
+        if not others and len(codes) == 2 and re.search(r"\bbetween\b", s.text):
+            others = [c for c in codes if c != code]
+        for other in others or [None]:
+            event_cues = [*cues, f"country: {code}", f"counterpart: {other}"]
+            found.append(
+                make_finding(EventKind.BORDER_CLOSURE, code, s, event_cues, other, status=status)
+            )
+    return found
+
+
+def _follow_up(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
+    m = lex.patterns["follow_up"].search(s.text)
+    if m is None or not ctx.border or blocked(s, lex, m.start(), m.span()):
+        return []
+    model = ctx.border[-1].event
+    names = [x for x in s.mentions if x.end <= m.start() and x.form in ("name", "group")]
+    if not names:
+        return []
+    found = []
+    for mention in coordinated(s.mentions, s.mentions.index(names[-1]), s.text):
+        for code in mention.codes:
+            if code != model.country:
+                found.append(_copy(model, code, s, m.group(0)))
+    return found
+
+
+def _copy(model: Event, code: str, s: Sentence, cue: str) -> Finding:
+    cues = [f"trigger: {cue}", f"as: {model.evidence[:60]}"]
+    return make_finding(
+        EventKind.BORDER_CLOSURE, code, s, cues, model.counterpart, status=model.status
+    )
+
+
+def find_border_closures(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
+    """Border closures, restrictions and reopenings stated in `s`."""
+    found: list[Finding] = []
+    for action in _actions(s, lex):
+        if blocked(s, lex, action.start, (action.start, action.end)):
+            continue
+        found.extend(_events_for(s, lex, ctx, action))
+    if not found:
+        found = _follow_up(s, lex, ctx)
+    ctx.border.extend(found)
+    return found

@@ -1,0 +1,149 @@
+"""One sentence read once (places, figures, clauses, period), and what the item said before."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from monitor.detect.lexicon import Lexicon
+from monitor.detect.numbers import Amount, find_amounts
+from monitor.detect.periods import Period, find_period
+from monitor.detect.places import Mention, find_mentions
+from monitor.detect.text import split_clauses
+from monitor.model import BorderStatus, Event, EventKind, Figure
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    mentions: tuple[Mention, ...]
+    amounts: tuple[Amount, ...]
+    clauses: tuple[tuple[int, int], ...]
+    period: Period
+    historical: bool
+    question: bool
+    title: bool
+
+    def clause_at(self, pos: int) -> tuple[int, int]:
+        for start, end in self.clauses:
+            if start <= pos < end:
+                return start, end
+        return 0, len(self.text)
+
+    def clause_text(self, pos: int, blank: tuple[int, int] | None = None) -> str:
+        start, end = self.clause_at(pos)
+        text = self.text[start:end]
+        if blank is not None:
+            a, b = max(blank[0], start) - start, min(blank[1], end) - start
+            if a < b:
+                text = text[:a] + " " * (b - a) + text[b:]
+        return text
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An event with the words that produced it, and whether the title alone gave it."""
+
+    event: Event
+    cues: tuple[str, ...]
+    from_title: bool
+
+
+@dataclass(slots=True)
+class Context:
+    """What the item has said so far; lives for one `detect` call only."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    recent: list[str] = field(default_factory=list)
+    origin: str | None = None
+    destination: str | None = None
+    mobilizer: str | None = None
+    border: list[Finding] = field(default_factory=list)
+    historical: bool = False
+
+    def earlier(self) -> tuple[str, ...]:
+        """Countries named so far, most named first, then most recent."""
+        order = {code: i for i, code in enumerate(self.recent)}
+        return tuple(sorted(self.counts, key=lambda c: (-self.counts[c], order.get(c, 99))))
+
+    def remember(self, sentence: Sentence) -> None:
+        for m in sentence.mentions:
+            if m.form in ("name", "demonym", "metonym"):
+                self.counts[m.code] += 1
+                if m.code in self.recent:
+                    self.recent.remove(m.code)
+                self.recent.insert(0, m.code)
+        self.historical = sentence.historical
+
+
+def read_sentence(
+    text: str, lex: Lexicon, ctx: Context, published: date | None, title: bool
+) -> Sentence:
+    clauses = tuple((start, start + len(part)) for start, part in split_clauses(text))
+    return Sentence(
+        text=text,
+        mentions=find_mentions(text, lex, ctx.earlier()),
+        amounts=find_amounts(text, lex),
+        clauses=clauses,
+        period=find_period(text, lex, published),
+        historical=_historical(text, lex, ctx, published),
+        question=text.rstrip().endswith("?"),
+        title=title,
+    )
+
+
+def _historical(text: str, lex: Lexicon, ctx: Context, published: date | None) -> bool:
+    if lex.has("historical", text):
+        return True
+    for m in lex.patterns["historical_year"].finditer(text):
+        year = int(next(g for g in m.groups() if g))
+        if published is None or year < published.year - 1:
+            return not re.search(r"\bsince\b", text[max(0, m.start() - 12) : m.start() + 1])
+    return False
+
+
+def blocked(sentence: Sentence, lex: Lexicon, pos: int, span: tuple[int, int]) -> str | None:
+    """Why the clause at `pos` states no fact: a hedge, a denial, a question, the past."""
+    if sentence.question:
+        return "question"
+    if sentence.historical:
+        return "historical"
+    clause = sentence.clause_text(pos, blank=span)
+    for name in ("hedge", "negation"):
+        m = lex.patterns[name].search(clause)
+        if m:
+            return f"{name}: {m.group(0)}"
+    return None
+
+
+def make_finding(
+    kind: EventKind,
+    country: str,
+    sentence: Sentence,
+    cues: list[str],
+    counterpart: str | None = None,
+    amount: Amount | None = None,
+    status: BorderStatus | None = None,
+) -> Finding:
+    figure = None
+    if amount is not None and amount.value is not None and amount.qualifier is not None:
+        figure = Figure(amount.value, amount.qualifier)
+        cues = [*cues, f"figure: {sentence.text[amount.start : amount.end]}"]
+    confidence = 0.9 if figure or status else 0.7
+    event = Event(
+        kind=kind,
+        country=country,
+        evidence=sentence.text,
+        counterpart=counterpart if counterpart != country else None,
+        figure=figure,
+        status=status,
+        period_start=sentence.period[0],
+        period_end=sentence.period[1],
+        confidence=confidence,
+    )
+    return Finding(event, tuple(cues), sentence.title)

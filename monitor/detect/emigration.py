@@ -1,0 +1,177 @@
+"""Emigration: people leaving a country, counted on the way out or where they arrive."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from monitor.detect.context import Context, Finding, Sentence, blocked, make_finding
+from monitor.detect.lexicon import Lexicon, load_lexicon
+from monitor.detect.numbers import Amount
+from monitor.detect.places import Mention, pick
+from monitor.model import EventKind
+
+Span = tuple[int, int]
+_NP_GAP = re.compile(
+    r"^\s*(?:(?:of|from|who|adult|young|more|ethnic|draft-age|military-age|fighting-age|"
+    r"refugees?|people|persons|men|women|citizens|nationals|residents|migrants|evacuees|"
+    r"asylum|seekers|individuals|civilians|had|to|fled|fleeing)\s+){0,4}$",
+    re.IGNORECASE,
+)
+_MILITARY_NP = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:reservists|reserve|soldiers|troops|conscripts|recruits)\b",
+    re.IGNORECASE,
+)
+_HOST_GAP = re.compile(
+    r"^(?:['’]s)?\s*(?:(?:has|have|had|now|already|registered|hosts|houses|hosted|housed|"
+    r"received|is|was|hosting|sheltering|shelters|took|taken|in|welcomed|says|said|reports|"
+    r"reported|that)\s+)*$",
+    re.IGNORECASE,
+)
+_OFFICIAL = re.compile(
+    r"^\s+(?:officials?|government|authorities|ministry|minister|president|interior|foreign|"
+    r"defen[cs]e|prime|spokes\w+|agency|army|forces|police|state|media|side|border|council|"
+    r"military|troops|source|embassy|economy|market)\b",
+    re.IGNORECASE,
+)
+_REPORTER = re.compile(
+    r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier)|\s+(?:says|said|reports))",
+    re.IGNORECASE,
+)
+_MORE_PLACES = re.compile(r"^\s*(?:,|and|or)\s", re.IGNORECASE)
+
+
+@cache
+def _ends(lang: str, name: str) -> re.Pattern[str]:
+    pattern = load_lexicon(lang).patterns[name].pattern
+    return re.compile(
+        r"(?:" + pattern + r")\s+(?:the\s+)?(?:neighbou?ring\s+)?$", re.IGNORECASE
+    )
+
+
+def _np_origin(s: Sentence, amount: Amount) -> Mention | None:
+    for m in s.mentions:
+        if m.start < amount.end or m.start > amount.end + 45:
+            continue
+        gap = s.text[amount.end : m.start]
+        if _NP_GAP.match(gap) and (m.form == "demonym" or re.search(r"\b(?:of|from)\s+$", gap)):
+            return m
+    return None
+
+
+def _cue_origin(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
+    cue, war = _ends(lex.language, "origin_cue_before"), _ends(lex.language, "origin_war_cue")
+    for m in s.mentions_in(*clause):
+        before = s.text[clause[0] : m.start]
+        if m.form != "region" and (cue.search(before[-30:]) or war.search(before)):
+            return m
+    return None
+
+
+def _people_demonym(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
+    for m in s.mentions_in(*clause):
+        if m.form != "demonym" and not (m.form == "name" and m.text.endswith("akh")):
+            continue
+        after = s.text[m.end : m.end + 30]
+        if _OFFICIAL.match(after) or re.search(r"\bexcept\s+$", s.text[: m.start]):
+            continue
+        if m.text.endswith("s") or lex.has("people_nouns", after[:25]):
+            return m
+    return None
+
+
+def _origin(s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Span) -> str | None:
+    m = _np_origin(s, amount) or _cue_origin(s, lex, clause) or _people_demonym(s, lex, clause)
+    if m is not None:
+        return pick(m)
+    text = s.text[clause[0] : clause[1]]
+    if ctx.mobilizer and re.search(r"(?i)conscript|draft|mobili", text):
+        return ctx.mobilizer
+    return ctx.origin
+
+
+def _cue_destination(s: Sentence, lex: Lexicon, clause: Span, origin: str | None) -> str | None:
+    cue = _ends(lex.language, "destination_cue_before")
+    mentions = s.mentions_in(*clause)
+    for i, m in enumerate(mentions):
+        code = pick(m, (origin,))
+        if code is None or code == origin or m.form == "group":
+            continue
+        if cue.search(s.text[max(0, m.start - 30) : m.start]):
+            more = i + 1 < len(mentions) and _MORE_PLACES.match(s.text[m.end : mentions[i + 1].start])
+            return None if more else code
+        if re.match(r"\s+border", s.text[m.end : m.end + 8]):
+            return code
+    return None
+
+
+def _destination(
+    s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Span, origin: str
+) -> str | None:
+    host = [m for m in s.mentions if m.end <= amount.start and m.form == "name"]
+    if host and _HOST_GAP.match(s.text[host[-1].end : amount.start]) and host[-1].code != origin:
+        return host[-1].code
+    code = _cue_destination(s, lex, clause, origin)
+    if code:
+        return code
+    for m in s.mentions:
+        if m.form == "name" and m.code != origin and _REPORTER.match(s.text[m.end : m.end + 40]):
+            return m.code
+    if not lex.has("emigration_move", s.text[clause[0] : clause[1]]):
+        return ctx.destination if ctx.destination != origin else None
+    return None
+
+
+def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
+    text = s.text[clause[0] : clause[1]]
+    including = text.find("including")
+    cut = clause[0] + including if including >= 0 else -1
+    return [
+        a
+        for a in s.amounts
+        if clause[0] <= a.start < clause[1] and a.people and a.start > cut
+        and not _MILITARY_NP.match(s.text[a.end : a.end + 40])
+    ]
+
+
+def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> list[Finding]:
+    text = s.text[clause[0] : clause[1]]
+    trigger = lex.patterns["emigration_move"].search(text) or lex.patterns[
+        "emigration_static"
+    ].search(text)
+    if trigger is None or lex.has("blocker", text) or lex.has("emigration_decoy", text):
+        return []
+    at = clause[0] + trigger.start()
+    if blocked(s, lex, at, (at, at + len(trigger.group(0)))):
+        return []
+    found = []
+    for amount in _clause_amounts(s, clause):
+        origin = _origin(s, lex, ctx, amount, clause)
+        if origin is None or origin == "EU":
+            continue
+        destination = _destination(s, lex, ctx, amount, clause, origin)
+        cues = [f"trigger: {trigger.group(0)}", f"from: {origin}", f"to: {destination}"]
+        found.append(
+            make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount=amount)
+        )
+    return found
+
+
+def _remember(s: Sentence, lex: Lexicon, ctx: Context) -> None:
+    whole = (0, len(s.text))
+    m = _cue_origin(s, lex, whole) or _people_demonym(s, lex, whole)
+    origin = pick(m) if m else ctx.origin
+    destination = _cue_destination(s, lex, whole, origin)
+    ctx.origin = origin
+    ctx.destination = destination or ctx.destination
+
+
+def find_emigration(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
+    """Emigration flows and stocks stated in `s`; remembers origin and destination."""
+    if not (lex.has("emigration_move", s.text) or lex.has("emigration_static", s.text)):
+        return []
+    found = []
+    for clause in s.clauses:
+        found.extend(_clause_events(s, lex, ctx, clause))
+    _remember(s, lex, ctx)
+    return found
