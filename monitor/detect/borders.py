@@ -137,11 +137,11 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
     status = _status(s, lex, action)
     actors = _actors(s, action, ctx)
     codes = [c for m in actors for c in (m.codes if m.form == "group" else [pick(m)]) if c]
-    if not codes and ctx.border:
-        codes = [ctx.border[-1].event.country]
     pair = [m for m in s.mentions if m.form == "group" and m.text.lower().endswith("countries")]
     if not codes and pair:
         codes = list(pair[0].codes)
+    if not codes and ctx.border:
+        codes = [ctx.border[-1].event.country]
     cues = [f"trigger: {action.text}"]
     found = []
     for code in dict.fromkeys(codes):

@@ -88,7 +88,7 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
     figure-less mention of a flow the item counts dropped, a border event without
     counterpart dropped when the same state's closure names one."""
     unique: dict[tuple[object, ...], Finding] = {}
-    for f in findings:
+    for f in sorted(findings, key=lambda f: f.from_title):  # the summary's wording first
         unique.setdefault(_key(f.event), f)
     kept = list(unique.values())
     body = [f.event for f in kept if not f.from_title]

@@ -38,7 +38,7 @@ _REPORTER = re.compile(
     r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier)|\s+(?:says|said|reports))",
     re.IGNORECASE,
 )
-_MORE_PLACES = re.compile(r"^\s*(?:,|and|or)\s", re.IGNORECASE)
+_MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)
 
 
 @cache
@@ -90,19 +90,24 @@ def _origin(s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Spa
     return ctx.origin
 
 
-def _cue_destination(s: Sentence, lex: Lexicon, clause: Span, origin: str | None) -> str | None:
+def _cue_destination(
+    s: Sentence, lex: Lexicon, clause: Span, origin: str | None, near: int = 0
+) -> str | None:
+    """The place the clause sends people to: a named place first, the nearest to `near`."""
     cue = _ends(lex.language, "destination_cue_before")
     mentions = s.mentions_in(*clause)
+    found: list[tuple[bool, int, str | None]] = []
     for i, m in enumerate(mentions):
         code = pick(m, (origin,))
         if code is None or code == origin or m.form == "group":
             continue
-        if cue.search(s.text[max(0, m.start - 30) : m.start]):
-            more = i + 1 < len(mentions) and _MORE_PLACES.match(s.text[m.end : mentions[i + 1].start])
-            return None if more else code
         if re.match(r"\s+border", s.text[m.end : m.end + 8]):
-            return code
-    return None
+            found.append((m.form == "anaphor", abs(m.start - near), code))
+        elif m.form != "demonym" and cue.search(s.text[max(0, m.start - 30) : m.start]):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            many = nxt is not None and _MORE_PLACES.match(s.text[m.end : nxt.start])
+            found.append((m.form == "anaphor", abs(m.start - near), None if many else code))
+    return min(found, key=lambda f: f[:2])[2] if found else None
 
 
 def _destination(
@@ -111,7 +116,7 @@ def _destination(
     host = [m for m in s.mentions if m.end <= amount.start and m.form == "name"]
     if host and _HOST_GAP.match(s.text[host[-1].end : amount.start]) and host[-1].code != origin:
         return host[-1].code
-    code = _cue_destination(s, lex, clause, origin)
+    code = _cue_destination(s, lex, clause, origin, amount.start)
     if code:
         return code
     for m in s.mentions:
