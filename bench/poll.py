@@ -36,7 +36,7 @@ from farm import Farm
 
 ROUNDS = ("first", "304", "5%")
 KINDS = ("monitor", "monitor-1cpu", "reader", "bare")
-DEFAULT_READER_WORKERS = 8
+DEFAULT_READER_WORKERS = 4
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -137,3 +139,22 @@ def test_about_one_entry_in_twenty_reports_an_event() -> None:
     assert 0.03 < share < 0.07
     assert farm_module.make_item(1, 5, 3, epoch) == items[5 * 20 + 3]
     assert farm_module.make_item(2, 5, 3, epoch) != items[5 * 20 + 3]
+
+
+def test_poll_bench_runs_the_peers_against_the_farm() -> None:
+    """The harness end to end on a tiny farm: every round did what it claims."""
+    script = Path(__file__).resolve().parents[2] / "bench" / "poll.py"
+    command = [sys.executable, str(script), "--feeds=6", "--entries=3", "--repeat=1"]
+    command += ["--only=reader,bare", "--reader-workers=2", "--fraction=0.5", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result["contenders"]) == {"reader-w2", "bare"}
+    for name, new_in_last in (("reader-w2", 3), ("bare", 9)):
+        data = result["contenders"][name]
+        rounds = data["runs"][0]["rounds"]
+        assert [(r["ok"], r["not_modified"]) for r in rounds] == [(6, 0), (0, 6), (3, 3)]
+        assert [r["new_entries"] for r in rounds] == [18, 0, new_in_last]
+        assert all(r["seconds"] > 0 for r in rounds)
+        assert data["peak_rss_mb"] > 10
+        assert data["median_seconds"]["first"] == rounds[0]["seconds"]
