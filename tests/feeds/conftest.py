@@ -288,3 +288,24 @@ def dead_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/feed.xml"
+
+
+@pytest.fixture
+def blackhole_url() -> Iterator[str]:
+    """A port whose accept queue is full, so a new connection never completes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    try:
+        yield f"http://127.0.0.1:{port}/feed.xml"
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()

@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 import pytest
 
 from monitor.errors import FetchError
-from monitor.feeds.fetch import Fetcher, FetchLimits, max_age_seconds, retry_after_seconds
+from monitor.feeds.fetch import (
+    Fetcher,
+    FetchLimits,
+    max_age_seconds,
+    request_headers,
+    retry_after_seconds,
+)
 from monitor.model import FeedToPoll, FetchResult
 
 from .conftest import LAST_MODIFIED, FeedServer, big_feed, gzip_bomb
@@ -106,6 +112,13 @@ def test_compressed_bodies_are_decoded(server: FeedServer, coding: str) -> None:
     assert result.body == read_sample("europe_atom.xml")
 
 
+def test_validators_with_line_breaks_are_not_sent() -> None:
+    feed = to_poll("http://a.example/feed", etag='"x"\r\nX-Evil: 1', last_modified="Mon\nX: y")
+    headers = request_headers(feed, UA)
+    assert "If-None-Match" not in headers and "If-Modified-Since" not in headers
+    assert headers["User-Agent"] == UA
+
+
 # --- HTTP errors -----------------------------------------------------------------------
 
 
@@ -181,6 +194,14 @@ def test_only_http_urls_are_fetched(server: FeedServer, url: str) -> None:
 
 def test_a_dead_port_is_a_connect_error(dead_url: str) -> None:
     assert fetch_error(dead_url).code == "connect"
+
+
+def test_a_connection_that_never_completes_is_a_connect_timeout(blackhole_url: str) -> None:
+    limits = FetchLimits(connect_timeout=0.3, read_timeout=5.0, total_timeout=5.0)
+    started = time.monotonic()
+    error = fetch_error(blackhole_url, limits)
+    assert (error.code, "no connection within 0.3s" in str(error)) == ("timeout", True)
+    assert time.monotonic() - started < 2.0
 
 
 def test_a_body_cut_short_is_an_error(server: FeedServer) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import string
 import subprocess
 import sys
 import time
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.errors import ParseError
 from monitor.feeds.parse import fingerprint, normalise_text, parse_feed
@@ -152,6 +155,16 @@ def test_normalise_text(markup: str, text: str) -> None:
 def test_fingerprint_separates_title_from_summary() -> None:
     assert fingerprint("a b", "c") != fingerprint("a", "b c")
     assert fingerprint("<b>A</b>", "x") == fingerprint("a", "  X ")
+
+
+@given(
+    words=st.lists(st.text(string.ascii_letters + string.digits, min_size=1), min_size=1),
+    gaps=st.lists(st.sampled_from([" ", "  ", "\n", "\t ", "&nbsp;", "<br/>", "</p><p>"])),
+)
+def test_fingerprint_ignores_spacing_markup_and_case(words: list[str], gaps: list[str]) -> None:
+    plain = " ".join(words)
+    marked = "".join(w + (gaps[i % len(gaps)] if gaps else " ") for i, w in enumerate(words))
+    assert fingerprint(plain.upper(), plain) == fingerprint(plain, f"<div>{marked}</div>")
 
 
 # --- bad input ------------------------------------------------------------------------
