@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class MonitorError(Exception):
     """A problem the user can act on; str(e) is one line that says what to do."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild from the constructor's arguments, so errors cross a process pool intact.
+        return (type(self), getattr(self, "_init_args", self.args))
+
 
 class ConfigError(MonitorError):
     def __init__(self, setting: str, problem: str) -> None:
+        self._init_args = (setting, problem)
         self.setting = setting
         super().__init__(f"{setting}: {problem} (check the environment or the .env file)")
 
 
 class FeedError(MonitorError):
     def __init__(self, url: str, message: str) -> None:
+        self._init_args: tuple[Any, ...] = (url, message)
         self.url = url
         super().__init__(f"{url}: {message}")
 
@@ -29,6 +37,7 @@ class FetchError(FeedError):
         self.code = code
         self.retry_after_seconds = retry_after_seconds
         super().__init__(url, f"{code}: {message}")
+        self._init_args = (url, code, message, retry_after_seconds)
 
 
 class ParseError(FeedError):
@@ -49,6 +58,7 @@ class SchemaError(StoreError):
 
 class DeliveryError(MonitorError):
     def __init__(self, target: str, message: str, alert_id: int | None = None) -> None:
+        self._init_args = (target, message, alert_id)
         self.target = target
         self.alert_id = alert_id
         super().__init__(f"{target}: {message}")
