@@ -8,7 +8,7 @@ from functools import cache
 from monitor.detect.context import Context, Finding, Sentence, blocked, make_finding
 from monitor.detect.lexicon import Lexicon, load_lexicon
 from monitor.detect.numbers import Amount
-from monitor.detect.places import Mention, pick
+from monitor.detect.places import Mention, following_list, pick
 from monitor.model import EventKind
 
 Span = tuple[int, int]
@@ -83,7 +83,8 @@ def _people_demonym(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
 def _origin(s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Span) -> str | None:
     m = _np_origin(s, amount) or _cue_origin(s, lex, clause) or _people_demonym(s, lex, clause)
     if m is not None:
-        return pick(m)
+        listed = following_list(s.mentions, s.mentions.index(m), s.text)
+        return pick(m) if len({x.codes for x in listed}) == 1 else None  # mixed origins
     text = s.text[clause[0] : clause[1]]
     if ctx.mobilizer and re.search(r"(?i)conscript|draft|mobili", text):
         return ctx.mobilizer

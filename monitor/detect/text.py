@@ -28,9 +28,9 @@ def clean_text(raw: str) -> str:
         raw = _TAG.sub(" ", raw)
     if "&" in raw:
         raw = html.unescape(raw)
-    text = _SPACE.sub(" ", raw).strip()
-    text = re.sub(r"(?:\.\s*){2,}(?=\s|$)", ". ", text)
-    return re.sub(r"^[.\s]+", "", text).strip()
+    text = _SPACE.sub(" ", raw)
+    text = re.sub(r"([.!?][\"”’]?)(?:\s*\.)+(?=\s|$)", r"\1", text)
+    return _SPACE.sub(" ", re.sub(r"^[.\s]+", "", text)).strip()
 
 
 def _ends_with_abbreviation(chunk: str, abbreviations: frozenset[str]) -> bool:
