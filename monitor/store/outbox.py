@@ -187,6 +187,24 @@ def claim_deliveries(
     ]
 
 
+def renew_lease(
+    s: Session, delivery_ids: Sequence[int], *, owner: str, now: datetime, lease_seconds: int
+) -> list[int]:
+    """Extend this sender's lease on pending deliveries, just before it sends them; returns
+    the ids it still holds (a lease that ran out may have gone to another sender)."""
+    held = s.scalars(
+        update(DeliveryRow)
+        .where(
+            DeliveryRow.id.in_(delivery_ids),
+            DeliveryRow.lease_owner == owner,
+            DeliveryRow.status == DeliveryStatus.PENDING.value,
+        )
+        .values(lease_until=now + timedelta(seconds=lease_seconds))
+        .returning(DeliveryRow.id)
+    )
+    return list(held)
+
+
 def messages_sent_since(s: Session, target_hash: str, since: datetime) -> int:
     """Messages (a digest counts once) that reached a target since `since`."""
     count = s.scalar(
