@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,8 +59,9 @@ class Sink:
             return [k for body in self.bodies for k in KEY_IN_TEXT.findall(body["message"])]
 
 
-@pytest.fixture
-def sink() -> Iterator[Sink]:
+@contextmanager
+def serve_sink() -> Iterator[Sink]:
+    """Runs the webhook on 127.0.0.1 on a free port while the block runs."""
     state = Sink()
 
     class Handler(BaseHTTPRequestHandler):
@@ -80,9 +82,17 @@ def sink() -> Iterator[Sink]:
     state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    with serve_sink() as state:
+        yield state
 
 
 class Clock:
