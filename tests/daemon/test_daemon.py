@@ -1,0 +1,110 @@
+"""The daemon end to end: real processes, a real feed server, real databases."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from tests.daemon.conftest import Farm, monitor_env, run_monitor, start_daemon
+
+
+def add_feeds(farm: Farm, count: int, env: dict[str, str], cwd: Path) -> None:
+    opml = "".join(f'<outline type="rss" xmlUrl="{farm.url(i)}"/>' for i in range(count))
+    document = f'<?xml version="1.0"?><opml version="2.0"><body>{opml}</body></opml>'
+    done = run_monitor("feeds", "import-opml", "-", env=env, cwd=cwd, input=document.encode())
+    assert done.returncode == 0, done.stderr
+
+
+def wait_for(condition: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def stop(daemon: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[int, str]:
+    daemon.send_signal(sig)
+    _, err = daemon.communicate(timeout=30)
+    return daemon.returncode, err
+
+
+def test_poll_once_polls_due_feeds_then_nothing(
+    farm: Farm, database_url: str, tmp_path: Path
+) -> None:
+    env = monitor_env(database_url)
+    add_feeds(farm, 10, env, tmp_path)
+    first = run_monitor("poll", "--once", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "feeds=10 new_entries=30" in first.stdout
+    again = run_monitor("poll", "--once", env=env, cwd=tmp_path)
+    assert "feeds=0 new_entries=0" in again.stdout  # nothing is due for 15 minutes
+    forced = run_monitor("poll", "--once", "--all", env=env, cwd=tmp_path)
+    assert "feeds=10 new_entries=0" in forced.stdout
+    listed = run_monitor("feeds", "list", "--json", env=env, cwd=tmp_path)
+    feeds = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(feeds) == 10 and all(
+        f["last_status"] == 200 and f["error_count"] == 0 for f in feeds
+    )
+
+
+def test_sigterm_stops_gracefully(farm: Farm, database_url: str, tmp_path: Path) -> None:
+    env = monitor_env(database_url, poll_tick="0.3", log_format="json")
+    add_feeds(farm, 5, env, tmp_path)
+    daemon = start_daemon(env, tmp_path)
+    wait_for(lambda: len(farm.hits) == 5, 30)
+    code, err = stop(daemon)
+    assert code == 0, err
+    events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    polls = [e for e in events if e["msg"] == "poll"]
+    assert sorted(p["feed"] for p in polls) == [1, 2, 3, 4, 5]
+    assert all(p["status"] == 200 and p["new"] == 3 for p in polls)
+    assert events[-1]["msg"] == "stopped" and "released_leases" in events[-1]
+
+
+def test_two_daemons_never_poll_a_feed_twice(farm: Farm, database_url: str, tmp_path: Path) -> None:
+    farm.delay = 0.05
+    env = monitor_env(database_url, poll_tick="0.2", batch_size="4", log_format="json")
+    add_feeds(farm, 40, env, tmp_path)
+    daemons = [start_daemon(env, tmp_path), start_daemon(env, tmp_path)]
+    wait_for(lambda: len(farm.hits) == 40, 60)
+    time.sleep(1.0)  # a second round would show up as a second hit
+    results = [stop(d) for d in daemons]
+    assert all(code == 0 for code, _ in results), results
+    assert set(farm.hits.values()) == {1}
+    polled_by = [
+        sum(
+            1
+            for line in err.splitlines()
+            if line.startswith("{") and json.loads(line)["msg"] == "poll"
+        )
+        for _, err in results
+    ]
+    assert sum(polled_by) == 40
+    assert all(n > 0 for n in polled_by), polled_by  # both took part
+
+
+def test_tells_systemd_ready_and_pings_the_watchdog(
+    farm: Farm, database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(str(path))
+        listener.settimeout(20)
+        env = monitor_env(database_url, poll_tick="0.3")
+        env |= {"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "1000000"}
+        add_feeds(farm, 1, env, tmp_path)
+        daemon = start_daemon(env, tmp_path)
+        try:
+            seen: set[str] = set()
+            while not {"READY=1", "WATCHDOG=1", "STATUS=round"} <= seen:
+                for field in listener.recv(4096).decode().split("\n"):
+                    seen.add(field.split(" ")[0] if field.startswith("STATUS=round") else field)
+        finally:
+            code, err = stop(daemon)
+        assert code == 0, err
