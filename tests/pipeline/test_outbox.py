@@ -15,7 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
+from monitor.alerts.digest import digest_key
+from monitor.alerts.send import message_id_for
 from monitor.errors import StoreError
 from monitor.model import (
     Change,
@@ -36,6 +39,7 @@ from monitor.pipeline.outbox import (
 from monitor.store import outbox as store_outbox
 from monitor.store.db import transaction
 from monitor.store.outbox import DeliveryStatus
+from tests.alerts.conftest import SmtpSink, free_port
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 KEY_IN_TEXT = re.compile(r"Alert key: (\S+)")
@@ -297,3 +301,23 @@ def test_two_senders_never_send_the_same_delivery(engine: sa.Engine, sink: Sink)
     done = [s.delivered for runs in summaries.values() for s in runs]
     assert sum(done) == 60
     assert all(sum(s.claimed for s in runs) for runs in summaries.values())  # both took part
+
+
+def test_emails_carry_a_message_id_from_the_dedup_key(engine: sa.Engine) -> None:
+    add_alerts(engine, range(3))
+    mails = SmtpSink(port=free_port())
+    controller = Controller(mails, hostname="127.0.0.1", port=mails.port)
+    controller.start()
+    try:
+        url = (
+            f"mailto://monitor@127.0.0.1:{mails.port}"
+            "?from=m@example.org&to=a@example.org&mode=insecure"
+        )
+        assert run(engine, [url], Clock(), digest_after=2).delivered == 3
+    finally:
+        controller.stop()
+    single, digest = mails.messages
+    assert single["Message-ID"] == message_id_for("chg:0000")
+    assert single["Subject"] == "[monitor] emigration RU\u2192C0: ~1,000 (new)"
+    assert digest["Message-ID"] == message_id_for(digest_key(["chg:0001", "chg:0002"]))
+    assert digest["Subject"].startswith("[monitor] 2 changes")
