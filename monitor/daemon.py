@@ -20,7 +20,10 @@ from sqlalchemy import Engine
 from monitor import sdnotify
 from monitor.config import Settings
 from monitor.feeds.fetch import Fetcher, FetchLimits
+from monitor.model import EventKind
+from monitor.pipeline.outbox import SendSummary, send_pending
 from monitor.pipeline.poll import PollRound, PollSummary, Schedule, release
+from monitor.pipeline.tracking import PolicyFor, policies_from
 from monitor.store.db import connect, require_current_schema, upgrade_schema
 
 log = logging.getLogger(__name__)
@@ -67,6 +70,39 @@ def poll_schedule(settings: Settings) -> Schedule:
     )
 
 
+def alert_policies(settings: Settings) -> PolicyFor:
+    thresholds = {
+        EventKind.MOBILIZATION: settings.threshold_mobilization,
+        EventKind.EMIGRATION: settings.threshold_emigration,
+    }
+    return policies_from(thresholds, alert_first_seen=settings.alert_on_first_seen)
+
+
+def alert_targets(settings: Settings) -> dict[EventKind, list[str]]:
+    """Where each kind's alerts go: its own route when set, else MONITOR_ALERT_URLS."""
+    routes = {
+        EventKind.MOBILIZATION: settings.alert_urls_mobilization,
+        EventKind.BORDER_CLOSURE: settings.alert_urls_border_closure,
+        EventKind.EMIGRATION: settings.alert_urls_emigration,
+    }
+    return {kind: urls or settings.alert_urls for kind, urls in routes.items()}
+
+
+def send_alerts(settings: Settings, engine: Engine, owner: str) -> SendSummary:
+    """Deliver pending alerts once: the daemon's send tick and `monitor alerts send`."""
+    targets = alert_targets(settings)
+    return send_pending(
+        engine,
+        targets_for=lambda kind: targets[kind],
+        clock=utc_now,
+        max_attempts=settings.alert_max_attempts,
+        retry_base_seconds=settings.alert_retry_base,
+        digest_after=settings.alert_digest_after,
+        digest_window_seconds=settings.alert_digest_window,
+        owner=owner,
+    )
+
+
 @contextlib.asynccontextmanager
 async def open_poller(
     settings: Settings, engine: Engine, clock: Callable[[], datetime]
@@ -86,6 +122,7 @@ async def open_poller(
                 schedule=poll_schedule(settings),
                 owner=new_owner_id(),
                 clock=clock,
+                policy_for=alert_policies(settings),
             )
 
 
@@ -137,6 +174,23 @@ class Daemon:
                 },
             )
 
+    async def send_tick(self) -> None:
+        if self.stopping.is_set():
+            return
+        summary = await asyncio.to_thread(
+            send_alerts, self.settings, self.engine, self.poller.owner
+        )
+        if summary.claimed:
+            log.info(
+                "send",
+                extra={
+                    "messages": summary.messages,
+                    "delivered": summary.delivered,
+                    "failed": summary.failed,
+                    "deferred": summary.deferred,
+                },
+            )
+
     def request_stop(self, signum: int) -> None:
         if self.stopping.is_set():
             log.warning("second signal: exiting at once", extra={"signal": signum})
@@ -153,6 +207,14 @@ class Daemon:
             seconds=self.settings.poll_tick,
             id="poll",
             next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
+        self.scheduler.add_job(
+            self.send_tick,
+            "interval",
+            seconds=self.settings.send_tick,
+            id="send",
             max_instances=1,
             coalesce=True,
         )

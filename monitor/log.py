@@ -53,5 +53,5 @@ def setup_logging(level: str, fmt: LogFormat) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("apscheduler", "alembic", "aiohttp.access"):
+    for noisy in ("apscheduler", "alembic", "aiohttp.access", "apprise"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

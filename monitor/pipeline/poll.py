@@ -1,0 +1,256 @@
+"""One poll round: claim due feeds, fetch them concurrently, parse on all cores, store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import Engine
+
+from monitor.errors import FetchError
+from monitor.feeds import schedule
+from monitor.feeds.fetch import Fetcher
+from monitor.model import FeedToPoll, FetchResult
+from monitor.pipeline import tracking
+from monitor.pipeline.tracking import PolicyFor, default_policy
+from monitor.pipeline.work import ParsedWithEvents, parse_and_detect
+from monitor.store import entries as store_entries
+from monitor.store import events as store_events
+from monitor.store import feeds as store_feeds
+from monitor.store.db import transaction
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The scheduling settings a poll needs, as plain values."""
+
+    min_seconds: int
+    max_seconds: int
+    backoff_cap_seconds: int
+    lease_seconds: int
+    batch_size: int
+
+
+@dataclass(slots=True)
+class PollSummary:
+    feeds: int = 0
+    new_entries: int = 0
+    not_modified: int = 0
+    unchanged_bodies: int = 0
+    errors: int = 0
+    events: int = 0
+    skipped_language: int = 0
+    seconds: float = 0.0
+    error_codes: dict[str, int] = field(default_factory=dict)
+
+    def add_error(self, code: str) -> None:
+        self.errors += 1
+        self.error_codes[code] = self.error_codes.get(code, 0) + 1
+
+
+@dataclass(slots=True)
+class PollRound:
+    """What one round shares: the database, the HTTP client, the worker pools."""
+
+    engine: Engine
+    fetcher: Fetcher
+    parse_pool: Executor
+    store_pool: Executor  # one thread: the store's writes are serialised, not contended
+    schedule: Schedule
+    owner: str
+    clock: Clock
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    policy_for: PolicyFor = default_policy  # alert thresholds per indicator (settings)
+
+    async def run(self, *, include_not_due: bool = False) -> PollSummary:
+        started = time.perf_counter()
+        summary = PollSummary()
+        while not self.stop.is_set():
+            claimed = await self._in_store(self._claim, include_not_due)
+            if not claimed:
+                break
+            summary.feeds += len(claimed)
+            await asyncio.gather(*(self._poll_feed(feed, summary) for feed in claimed))
+            if len(claimed) < self.schedule.batch_size:
+                break
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _claim(self, include_not_due: bool) -> list[FeedToPoll]:
+        with transaction(self.engine) as session:
+            return store_feeds.claim_due_feeds(
+                session,
+                now=self.clock(),
+                owner=self.owner,
+                lease_seconds=self.schedule.lease_seconds,
+                limit=self.schedule.batch_size,
+                include_not_due=include_not_due,
+            )
+
+    async def _in_store(self, func: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.store_pool, func, *args)
+
+    async def _poll_feed(self, feed: FeedToPoll, summary: PollSummary) -> None:
+        if self.stop.is_set():
+            return  # the lease is released on shutdown
+        try:
+            result = await self.fetcher.fetch(feed)
+        except FetchError as exc:
+            summary.add_error(exc.code)
+            await self._in_store(
+                self._record_failure, feed, exc.code, str(exc), exc.retry_after_seconds
+            )
+            log.warning("poll", extra={"feed": feed.id, "error": exc.code, "detail": str(exc)})
+            return
+        if result.body is None or result.content_hash == feed.content_hash:
+            summary.not_modified += result.body is None
+            summary.unchanged_bodies += result.body is not None
+            await self._in_store(self._record_unchanged, feed, result)
+            log.info(
+                "poll",
+                extra={"feed": feed.id, "status": result.status, "ms": result.elapsed_ms, "new": 0},
+            )
+            return
+        loop = asyncio.get_running_loop()
+        parsed = await loop.run_in_executor(
+            self.parse_pool, parse_and_detect, result.body, result.url
+        )
+        if parsed.feed is None:
+            summary.add_error("parse")
+            await self._in_store(
+                self._record_failure, feed, "parse", parsed.error or "not a feed", None
+            )
+            log.warning(
+                "poll",
+                extra={
+                    "feed": feed.id,
+                    "status": result.status,
+                    "error": "parse",
+                    "detail": parsed.error,
+                },
+            )
+            return
+        new, events = await self._in_store(self._store_parsed, feed, result, parsed)
+        summary.new_entries += new
+        summary.events += events
+        summary.skipped_language += parsed.skipped_language
+        log.info(
+            "poll",
+            extra={
+                "feed": feed.id,
+                "status": result.status,
+                "ms": result.elapsed_ms,
+                "bytes": len(result.body),
+                "entries": len(parsed.feed.entries),
+                "new": new,
+                "events": events,
+            },
+        )
+
+    def _next_poll(
+        self, feed: FeedToPoll, now: datetime, max_age: int | None, ttl: int | None
+    ) -> datetime:
+        seconds = schedule.next_interval(
+            feed.interval_seconds,
+            max_age_seconds=max_age,
+            ttl_minutes=ttl,
+            min_seconds=self.schedule.min_seconds,
+            max_seconds=self.schedule.max_seconds,
+        )
+        return now + timedelta(seconds=seconds)
+
+    def _record_unchanged(self, feed: FeedToPoll, result: FetchResult) -> None:
+        now = self.clock()
+        with transaction(self.engine) as session:
+            store_feeds.record_success(
+                session,
+                feed.id,
+                owner=self.owner,
+                now=now,
+                status=result.status,
+                next_poll_at=self._next_poll(feed, now, result.max_age_seconds, None),
+                etag=result.etag or feed.etag,
+                last_modified=result.last_modified or feed.last_modified,
+                content_hash=feed.content_hash,
+                new_url=result.permanent_redirect,
+                title=None,
+            )
+
+    def _store_parsed(
+        self, feed: FeedToPoll, result: FetchResult, parsed: ParsedWithEvents
+    ) -> tuple[int, int]:
+        assert parsed.feed is not None
+        now = self.clock()
+        with transaction(self.engine) as session:
+            stored = store_entries.store_entries(
+                session, feed.id, parsed.feed.entries, fetched_at=now
+            )
+            seen_elsewhere = store_entries.fingerprints_seen_elsewhere(session, stored)
+            events = 0
+            for entry in stored:
+                duplicate = entry.fingerprint in seen_elsewhere
+                found = () if duplicate else parsed.events.get(entry.guid, ())
+                store_events.replace_events(session, entry, found, now=now)
+                if duplicate:  # the story was tracked already: one more source, no alert
+                    tracking.add_duplicate_source(session, entry, now=now)
+                else:
+                    tracking.track_entry_events(
+                        session, entry, found, now=now, policy_for=self.policy_for
+                    )
+                events += len(found)
+            store_feeds.record_success(
+                session,
+                feed.id,
+                owner=self.owner,
+                now=now,
+                status=result.status,
+                next_poll_at=self._next_poll(
+                    feed, now, result.max_age_seconds, parsed.feed.ttl_minutes
+                ),
+                etag=result.etag,
+                last_modified=result.last_modified,
+                content_hash=result.content_hash,
+                new_url=result.permanent_redirect,
+                title=parsed.feed.title,
+            )
+        return len(stored), events
+
+    def _record_failure(
+        self, feed: FeedToPoll, code: str, message: str, retry_after: int | None
+    ) -> None:
+        now = self.clock()
+        delay = schedule.retry_delay(
+            feed.error_count + 1,
+            base_seconds=max(self.schedule.min_seconds, 60),
+            cap_seconds=self.schedule.backoff_cap_seconds,
+            retry_after_seconds=retry_after,
+            jitter=random.random(),
+        )
+        with transaction(self.engine) as session:
+            store_feeds.record_failure(
+                session,
+                feed.id,
+                owner=self.owner,
+                now=now,
+                code=code,
+                message=message,
+                next_poll_at=now + timedelta(seconds=delay),
+                disable=schedule.disables_feed(code),
+            )
+
+
+def release(engine: Engine, owner: str) -> int:
+    with transaction(engine) as session:
+        return store_feeds.release_leases(session, owner)
