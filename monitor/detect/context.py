@@ -82,12 +82,16 @@ class Context:
 
 
 def read_sentence(
-    text: str, lex: Lexicon, ctx: Context, published: date | None, title: bool
+    text: str, lex: Lexicon, ctx: Context, published: date | None, title: bool, full: bool = True
 ) -> Sentence:
+    """The sentence read for the rules; with `full` False only its places (for context)."""
+    mentions = find_mentions(text, lex, ctx.earlier())
+    if not full:
+        return Sentence(text, mentions, (), ((0, len(text)),), (None, None), False, False, title)
     clauses = tuple((start, start + len(part)) for start, part in split_clauses(text))
     return Sentence(
         text=text,
-        mentions=find_mentions(text, lex, ctx.earlier()),
+        mentions=mentions,
         amounts=find_amounts(text, lex),
         clauses=clauses,
         period=find_period(text, lex, published),

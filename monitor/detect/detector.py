@@ -15,11 +15,16 @@ from monitor.detect.emigration import find_emigration
 from monitor.detect.language import guess_language
 from monitor.detect.lexicon import Lexicon, load_lexicon, supported_languages
 from monitor.detect.mobilization import find_mobilization
+from monitor.detect.places import names_a_place
 from monitor.detect.text import clean_text, split_sentences
 from monitor.model import Event, EventKind
 
 log = logging.getLogger(__name__)
-_RULES = (find_mobilization, find_border_closures, find_emigration)
+_RULES = (
+    (EventKind.MOBILIZATION.value, find_mobilization),
+    (EventKind.BORDER_CLOSURE.value, find_border_closures),
+    (EventKind.EMIGRATION.value, find_emigration),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +48,29 @@ class Explanation:
 @cache
 def _automaton(lang: str) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for word in load_lexicon(lang).prefilter:
-        automaton.add_word(word, word)
+    roles: dict[str, set[str]] = {}
+    for role, words in load_lexicon(lang).prefilter.items():
+        for word in words:
+            roles.setdefault(word, set()).add(role)
+    for word, found in roles.items():
+        automaton.add_word(word, frozenset(found))
     automaton.make_automaton()
     return automaton
 
 
-def _relevant(text: str, lang: str) -> bool:
-    """The keyword automaton: False means no trigger word anywhere, so no event."""
-    for _ in _automaton(lang).iter(text.lower()):
-        return True
-    return False
+def roles_in(text: str, lex: Lexicon) -> frozenset[str]:
+    """The keyword roles in `text`, found in one pass of an Aho-Corasick automaton."""
+    roles: set[str] = set()
+    for _, found in _automaton(lex.language).iter(" " + text.lower()):  # " ban" at the start
+        roles |= found
+    return frozenset(roles)
+
+
+def kinds_mentioned(text: str, lex: Lexicon, roles: frozenset[str] | None = None) -> set[str]:
+    """The keyword gate: the event kinds `text` may report. A kind needs all the roles of one
+    of its gate sets: a weak word such as "left" needs a people word next to it."""
+    found = roles_in(text, lex) if roles is None else roles
+    return {kind for kind, options in lex.gate.items() if any(need <= found for need in options)}
 
 
 def _day(published: date | datetime | None) -> date | None:
@@ -66,9 +83,14 @@ def _findings(title: str, summary: str, published: date | None, lex: Lexicon) ->
     parts = [(title, True)] if title else []
     parts += [(s, False) for s in split_sentences(summary, lex.abbreviations)]
     for text, is_title in parts:
-        sentence = read_sentence(text, lex, ctx, published, is_title)
-        for rule in _RULES:
-            found.extend(rule(sentence, lex, ctx))
+        roles = roles_in(text, lex)
+        kinds = kinds_mentioned(text, lex, roles)
+        if ctx.origin and "emigration_weak" in roles:  # "crossed" alone, in a refugee story
+            kinds.add(EventKind.EMIGRATION.value)
+        sentence = read_sentence(text, lex, ctx, published, is_title, full=bool(kinds))
+        for kind, rule in _RULES:
+            if kind in kinds:
+                found.extend(rule(sentence, lex, ctx))
         ctx.remember(sentence)
     return found
 
@@ -139,7 +161,9 @@ def detect(title: str, summary: str, published: date | datetime | None) -> Detec
     if lang not in supported_languages():
         log.debug("detect skipped language=%s", lang)
         return Detection((), lang, skipped=True)
-    if not _relevant(title + " " + summary, lang):
+    lex = load_lexicon(lang)
+    text = f"{title} {summary}"
+    if not kinds_mentioned(text, lex) or not names_a_place(text, lex):
         return Detection((), lang)
-    explained = _explain(load_lexicon(lang), title, summary, published)
+    explained = _explain(lex, title, summary, published)
     return Detection(tuple(x.event for x in explained), lang)

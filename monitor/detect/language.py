@@ -10,15 +10,28 @@ from importlib import resources
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u3040-\u9fff\uac00-\ud7af]")
+_NOT_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\uffff]")
 UNKNOWN = "und"
 
 
 @cache
-def _data() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+def _data() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """word -> the languages it is a function word of; script letters per language."""
     path = resources.files("monitor.detect").joinpath("lexicons").joinpath("languages.json")
     data = json.loads(path.read_text("utf-8"))
-    latin = {lang: frozenset(words) for lang, words in data["latin"].items()}
-    return latin, dict(data["cyrillic_marks"])
+    index: dict[str, list[str]] = {}
+    for lang, words in data["latin"].items():
+        for word in words:
+            index.setdefault(word, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}, dict(data["cyrillic_marks"])
+
+
+@cache
+def _english_only() -> re.Pattern[str]:
+    """English function words that are no function word of another listed language."""
+    index, _ = _data()
+    words = sorted(w for w, langs in index.items() if langs == ("en",))
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
 
 
 def _cyrillic(text: str) -> str:
@@ -32,16 +45,25 @@ def _cyrillic(text: str) -> str:
 
 def guess_language(text: str) -> str:
     """An ISO 639-1 code, or 'und' when the text gives too little to tell."""
-    if len(_CYRILLIC.findall(text[:2000])) > 10:
-        return _cyrillic(text)
-    if len(_OTHER_SCRIPT.findall(text[:2000])) > 10:
-        return UNKNOWN
-    words = [w.lower() for w in _WORD.findall(text[:2000])]
-    latin, _ = _data()
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in latin.items()}
-    best = max(scores, key=lambda lang: scores[lang])
-    if scores[best] >= 2 and scores[best] > scores.get("en", 0):
+    head = text[:400]
+    if _NOT_LATIN.search(head):
+        if len(_CYRILLIC.findall(head)) > 10:
+            return _cyrillic(text)
+        if len(_OTHER_SCRIPT.findall(head)) > 10:
+            return UNKNOWN
+    lowered = head.lower()
+    if len(_english_only().findall(lowered, 0, 300)) >= 4:
+        return "en"  # the fast path for the common case
+    index, _ = _data()
+    scores: dict[str, int] = {}
+    words = _WORD.findall(lowered, 0, 300)
+    for word in words[:50]:
+        for lang in index.get(word, ()):
+            scores[lang] = scores.get(lang, 0) + 1
+    english = scores.get("en", 0)
+    best = max(scores, key=lambda lang: scores[lang], default="en")
+    if scores.get(best, 0) >= 2 and scores[best] > english:
         return best
-    if scores.get("en", 0) >= 2 or len(words) < 20:
+    if english >= 2 or len(words) < 20:
         return "en"  # a headline alone: read it as English rather than drop it
     return UNKNOWN

@@ -23,10 +23,11 @@ class Lexicon:
 
     language: str
     stopwords: frozenset[str]
-    prefilter: tuple[str, ...]
+    prefilter: dict[str, tuple[str, ...]]  # role -> keywords, lower case
+    gate: dict[str, tuple[frozenset[str], ...]]  # event kind -> sets of roles, any one suffices
     abbreviations: frozenset[str]
     patterns: dict[str, re.Pattern[str]]
-    qualifiers: tuple[tuple[re.Pattern[str], Qualifier], ...]
+    qualifiers: re.Pattern[str]  # a named group per Qualifier, anchored at the end
     number_phrases: dict[str, int]
     scales: dict[str, int]
     number_words: frozenset[str]
@@ -91,13 +92,27 @@ def _places(lang: str) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return codes, forms
 
 
-def _qualifiers(data: dict[str, list[str]]) -> tuple[tuple[re.Pattern[str], Qualifier], ...]:
-    found = []
+def _prefilter(
+    data: dict[str, list[str]], codes: dict[str, tuple[str, ...]], forms: dict[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """The keyword roles, with plural demonyms added as 'people' words (" russians")."""
+    roles = {role: tuple(words) for role, words in data.items()}
+    demonyms = (
+        " " + name.lower()
+        for name, form in forms.items()
+        if form == "demonym" and name.endswith(("s", "ese"))
+    )
+    roles["people"] = roles.get("people", ()) + tuple(demonyms)
+    return roles
+
+
+def _qualifiers(data: dict[str, list[str]]) -> re.Pattern[str]:
+    groups = []
     for name, phrases in data.items():
-        for phrase in phrases:
-            found.append((re.compile(r"(?<!\w)" + phrase + r"\s*$", re.IGNORECASE), Qualifier(name)))
-    found.sort(key=lambda pq: len(pq[0].pattern), reverse=True)
-    return tuple(found)
+        Qualifier(name)  # a typo in the data file fails here, at load
+        ordered = sorted(phrases, key=len, reverse=True)
+        groups.append(f"(?P<{name}>" + "|".join(ordered) + ")")
+    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")\s*$", re.IGNORECASE)
 
 
 @cache
@@ -108,7 +123,8 @@ def load_lexicon(lang: str) -> Lexicon:
     return Lexicon(
         language=lang,
         stopwords=frozenset(data["stopwords"]),
-        prefilter=tuple(data["prefilter"]),
+        prefilter=_prefilter(data["prefilter"], codes, forms),
+        gate={k: tuple(frozenset(x) for x in v) for k, v in data["gate"].items()},
         abbreviations=frozenset(data["abbreviations"]),
         patterns={name: compile_words(words) for name, words in data["patterns"].items()},
         qualifiers=_qualifiers(data["qualifiers"]),

@@ -21,6 +21,7 @@ _DIGITS = (
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and|or)\s*$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_WORDY = re.compile(r"(?i)(?:ty|teen|ten|eleven|twelve|hundred|thousand|million|billion)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +80,16 @@ def _raw_numbers(sentence: str, lex: Lexicon) -> list[tuple[int, int, int]]:
     pats = _patterns(lex.language)
     found: list[tuple[int, int, int]] = []
     taken: list[tuple[int, int]] = []
-    for m in pats.phrases.finditer(sentence):
+    phrases = pats.phrases.finditer(sentence) if _WORDY.search(sentence) else ()
+    for m in phrases:
         found.append((m.start(), m.end(), lex.number_phrases[m.group(0).lower()]))
         taken.append(m.span())
     for m in pats.number.finditer(sentence):
         if not any(a < m.end() and m.start() < b for a, b in taken):
             found.append((m.start(), m.end(), _digit_value(m, lex)))
             taken.append(m.span())
-    for m in pats.words.finditer(sentence):
+    words = pats.words.finditer(sentence) if _WORDY.search(sentence) else ()
+    for m in words:
         run = m.group(0).strip(" -")
         try:
             value = int(text2num(re.sub(r"\band\b|-", " ", run.lower()).strip(), lex.language))
@@ -101,11 +104,10 @@ def _raw_numbers(sentence: str, lex: Lexicon) -> list[tuple[int, int, int]]:
 
 
 def _qualifier(before: str, lex: Lexicon) -> tuple[Qualifier, int] | None:
-    for pattern, qualifier in lex.qualifiers:
-        m = pattern.search(before)
-        if m:
-            return qualifier, len(before) - m.start()
-    return None
+    m = lex.qualifiers.search(before)
+    if m is None or m.lastgroup is None:
+        return None
+    return Qualifier(m.lastgroup), len(before) - m.start()
 
 
 def _is_people(sentence: str, start: int, end: int, lex: Lexicon) -> bool:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
+
 from monitor.detect.lexicon import Lexicon, load_lexicon
 
 ANAPHOR = "anaphor"
@@ -29,18 +31,45 @@ class Mention:
 
 
 @cache
-def _place_pattern(lang: str) -> re.Pattern[str]:
-    names = sorted(load_lexicon(lang).places, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+def _automaton(lang: str) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for name in load_lexicon(lang).places:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_word_edge(text: str, i: int) -> bool:
+    return i < 0 or i >= len(text) or not (text[i].isalnum() or text[i] == "_")
+
+
+def _names(sentence: str, lang: str) -> list[tuple[int, int, str]]:
+    """Place names in `sentence` on word edges, longest first where they overlap."""
+    hits = []
+    for last, name in _automaton(lang).iter(sentence):
+        start = last - len(name) + 1
+        if _is_word_edge(sentence, start - 1) and _is_word_edge(sentence, last + 1):
+            hits.append((start, last + 1, name))
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    kept: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
+
+
+def names_a_place(text: str, lex: Lexicon) -> bool:
+    """True when `text` names any country, people, capital or region (a cheap gate)."""
+    return bool(_names(text, lex.language))
 
 
 def find_mentions(sentence: str, lex: Lexicon, earlier: Sequence[str] = ()) -> tuple[Mention, ...]:
     """Places in `sentence`. An anaphor ("the nation") gets as candidates the countries named
     before it in the sentence (nearest first), then `earlier` (the item's countries)."""
-    found = []
-    for m in _place_pattern(lex.language).finditer(sentence):
-        text = m.group(0)
-        found.append(Mention(m.start(), m.end(), text, lex.places[text], lex.place_forms[text]))
+    found = [
+        Mention(start, end, name, lex.places[name], lex.place_forms[name])
+        for start, end, name in _names(sentence, lex.language)
+    ]
     for m in lex.patterns["anaphors"].finditer(sentence):
         before = [x for x in reversed(found) if x.end <= m.start() and x.form != "region"]
         found.append(_anaphor(m, before, earlier))
