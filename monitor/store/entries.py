@@ -6,31 +6,42 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from monitor.errors import StoreError
 from monitor.model import NewEntry, StoredEntry
 from monitor.store.tables import EntryRow, UTCDateTime
 
+ENTRIES = cast(Table, EntryRow.__table__)
+E = ENTRIES.c
 # Bound parameters per IN (...) query: well below SQLite's limit, cheap on PostgreSQL.
 IN_CHUNK = 500
 
-_COLUMNS = (
-    EntryRow.id,
-    EntryRow.feed_id,
-    EntryRow.guid,
-    EntryRow.title,
-    EntryRow.summary,
-    EntryRow.link,
-    EntryRow.published,
-    EntryRow.fetched_at,
-    EntryRow.fingerprint,
-)
+_COLUMNS = tuple(
+    E[name]
+    for name in (
+        "id", "feed_id", "guid", "title", "summary", "link", "published", "fetched_at",
+        "fingerprint",
+    )
+)  # fmt: skip
 # When an entry happened: its published date, or when it was fetched if the feed gave none.
-_WHEN = func.coalesce(EntryRow.published, EntryRow.fetched_at, type_=UTCDateTime())
+_WHEN = func.coalesce(E.published, E.fetched_at, type_=UTCDateTime())
+
+
+# Built once: a statement built per call costs more than the query on SQLite.
+_KNOWN = (
+    select(E.guid, E.id, E.content_hash, E.fetched_at)
+    .where(E.feed_id == bindparam("feed_id"))
+    .where(E.guid.in_(bindparam("guids", expanding=True)))
+)
+_FIRST_IDS = (
+    select(E.fingerprint, func.min(E.id))
+    .where(E.fingerprint.in_(bindparam("fingerprints", expanding=True)))
+    .group_by(E.fingerprint)
+)
 
 
 def content_hash(title: str, summary: str) -> str:
@@ -68,11 +79,7 @@ def _known(s: Session, feed_id: int, guids: Sequence[str]) -> dict[str, _Known]:
     """The feed's stored entries among `guids`: one query per IN_CHUNK guids."""
     known: dict[str, _Known] = {}
     for chunk in _chunks(guids):
-        rows = s.execute(
-            select(EntryRow.guid, EntryRow.id, EntryRow.content_hash, EntryRow.fetched_at)
-            .where(EntryRow.feed_id == feed_id)
-            .where(EntryRow.guid.in_(chunk))
-        )
+        rows = s.connection().execute(_KNOWN, {"feed_id": feed_id, "guids": chunk})
         for guid, id_, hash_, fetched_at in rows:
             known[guid] = _Known(id_, hash_, fetched_at)
     return known
@@ -148,9 +155,8 @@ def _insert(
         }
         for entry in entries
     ]
-    statement = insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True)
-    ids = s.scalars(statement, values).all()
-    return {entry.guid: id_ for entry, id_ in zip(entries, ids, strict=True)}
+    rows = s.connection().execute(insert(ENTRIES).returning(E.guid, E.id), values)
+    return {guid: id_ for guid, id_ in rows}
 
 
 def _update(
@@ -162,31 +168,32 @@ def _update(
 ) -> None:
     if not entries:
         return
+    changed = ("link", "title", "summary", "published", "fingerprint")
     values = [
         {
-            "id": known[entry.guid].id,
-            "link": entry.link,
-            "title": entry.title,
-            "summary": entry.summary,
-            "published": entry.published,
-            "updated_at": updated_at,
-            "fingerprint": entry.fingerprint,
-            "content_hash": hashes[entry.guid],
+            "b_id": known[entry.guid].id,
+            "b_content_hash": hashes[entry.guid],
+            **{f"b_{name}": getattr(entry, name) for name in changed},
         }
         for entry in entries
     ]
-    s.execute(update(EntryRow), values)
+    statement = (
+        update(ENTRIES)
+        .where(E.id == bindparam("b_id"))
+        .values(
+            updated_at=updated_at,
+            content_hash=bindparam("b_content_hash"),
+            **{name: bindparam(f"b_{name}") for name in changed},
+        )
+    )
+    s.connection().execute(statement, values)
 
 
 def _first_ids(s: Session, fingerprints: Sequence[str]) -> dict[str, int]:
     """The id of the earliest stored entry of each fingerprint."""
     first: dict[str, int] = {}
     for chunk in _chunks(fingerprints):
-        rows = s.execute(
-            select(EntryRow.fingerprint, func.min(EntryRow.id))
-            .where(EntryRow.fingerprint.in_(chunk))
-            .group_by(EntryRow.fingerprint)
-        )
+        rows = s.connection().execute(_FIRST_IDS, {"fingerprints": chunk})
         first.update({fingerprint: id_ for fingerprint, id_ in rows})
     return first
 
@@ -213,7 +220,7 @@ def entries_seen_elsewhere(s: Session, entries: Sequence[StoredEntry]) -> set[in
 
 
 def get_entry(s: Session, entry_id: int) -> StoredEntry:
-    row = s.execute(select(*_COLUMNS).where(EntryRow.id == entry_id)).one_or_none()
+    row = s.connection().execute(select(*_COLUMNS).where(E.id == entry_id)).one_or_none()
     if row is None:
         raise StoreError(f"no such entry: {entry_id}")
     return _to_stored(row)
@@ -224,10 +231,10 @@ def iter_entries(s: Session, *, since: datetime | None, batch: int) -> Iterator[
     read `batch` rows per query (keyset pagination: no OFFSET, no long-held cursor)."""
     last_id = 0
     while True:
-        query = select(*_COLUMNS).where(EntryRow.id > last_id).order_by(EntryRow.id).limit(batch)
+        query = select(*_COLUMNS).where(E.id > last_id).order_by(E.id).limit(batch)
         if since is not None:
             query = query.where(_WHEN >= since)
-        rows = s.execute(query).all()
+        rows = s.connection().execute(query).all()
         for row in rows:
             yield _to_stored(row)
         if len(rows) < batch:
@@ -245,15 +252,16 @@ def search_entries(s: Session, text: str, *, limit: int) -> list[StoredEntry]:
         select(*_COLUMNS)
         .where(
             or_(
-                EntryRow.title.icontains(text, autoescape=True),
-                EntryRow.summary.icontains(text, autoescape=True),
+                E.title.icontains(text, autoescape=True),
+                E.summary.icontains(text, autoescape=True),
             )
         )
-        .order_by(_WHEN.desc(), EntryRow.id.desc())
+        .order_by(_WHEN.desc(), E.id.desc())
         .limit(limit)
     )
-    return [_to_stored(row) for row in s.execute(query)]
+    return [_to_stored(row) for row in s.connection().execute(query)]
 
 
 def count_entries(s: Session) -> int:
-    return s.scalar(select(func.count()).select_from(EntryRow)) or 0
+    count: int = s.connection().scalar(select(func.count()).select_from(ENTRIES)) or 0
+    return count

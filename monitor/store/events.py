@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from monitor.model import (
@@ -18,7 +18,12 @@ from monitor.model import (
     StoredEntry,
     StoredEvent,
 )
+from monitor.store.entries import IN_CHUNK
 from monitor.store.tables import EntryRow, EventRow
+
+EVENTS = cast(Table, EventRow.__table__)
+_DELETE = delete(EVENTS).where(EVENTS.c.entry_id.in_(bindparam("entry_ids", expanding=True)))
+_INSERT = insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True)
 
 
 def _values(entry: StoredEntry, event: Event, now: datetime) -> dict[str, Any]:
@@ -50,11 +55,23 @@ def replace_events(
     Processing an entry again never duplicates its events. An event's `published` is the
     entry's published date, or its fetch time when the feed gave no date.
     """
-    s.execute(delete(EventRow).where(EventRow.entry_id == entry.id))
-    if not events:
+    return replace_events_many(s, [(entry, events)], now=now)
+
+
+def replace_events_many(
+    s: Session, found: Sequence[tuple[StoredEntry, Sequence[Event]]], *, now: datetime
+) -> list[int]:
+    """`replace_events` for many entries in two statements (one DELETE, one INSERT):
+    pass every entry of a poll, those with no events too. Returns the new ids in order."""
+    connection = s.connection()
+    entry_ids = [entry.id for entry, _ in found]
+    for start in range(0, len(entry_ids), IN_CHUNK):
+        chunk = entry_ids[start : start + IN_CHUNK]
+        connection.execute(_DELETE, {"entry_ids": chunk})
+    values = [_values(entry, event, now) for entry, events in found for event in events]
+    if not values:
         return []
-    statement = insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True)
-    return list(s.scalars(statement, [_values(entry, event, now) for event in events]).all())
+    return list(connection.execute(_INSERT, values).scalars())
 
 
 def _to_event(row: Row[*tuple[Any, ...]]) -> Event:
@@ -98,21 +115,19 @@ def list_events(
     limit: int = 100,
 ) -> list[StoredEvent]:
     """Stored events, newest published first. `since` is inclusive, `until` exclusive."""
-    query = select(EventRow.__table__, EntryRow.link).join(
-        EntryRow, EntryRow.id == EventRow.entry_id
-    )
+    query = select(EVENTS, EntryRow.link).join(EntryRow, EntryRow.id == EVENTS.c.entry_id)
     filters = (
-        (EventRow.kind, kind.value if kind else None),
-        (EventRow.country, country),
-        (EventRow.counterpart, counterpart),
-        (EventRow.feed_id, feed_id),
+        (EVENTS.c.kind, kind.value if kind else None),
+        (EVENTS.c.country, country),
+        (EVENTS.c.counterpart, counterpart),
+        (EVENTS.c.feed_id, feed_id),
     )
     for column, value in filters:
         if value is not None:
             query = query.where(column == value)
     if since is not None:
-        query = query.where(EventRow.published >= since)
+        query = query.where(EVENTS.c.published >= since)
     if until is not None:
-        query = query.where(EventRow.published < until)
-    query = query.order_by(EventRow.published.desc(), EventRow.id.desc()).limit(limit)
-    return [_to_stored(row) for row in s.execute(query)]
+        query = query.where(EVENTS.c.published < until)
+    query = query.order_by(EVENTS.c.published.desc(), EVENTS.c.id.desc()).limit(limit)
+    return [_to_stored(row) for row in s.connection().execute(query)]

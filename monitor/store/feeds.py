@@ -1,6 +1,8 @@
 """Feeds: the list, the schedule (`next_poll_at`), the lease of a poll and its outcome.
 
 Every function takes a Session from `db.transaction` first; time is passed in as `now`.
+Statements run as SQLAlchemy Core on the session's connection: a poll records its outcome
+in one UPDATE, with no ORM unit of work (see docs/storage.md for the cost).
 """
 
 from __future__ import annotations
@@ -8,16 +10,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, Table, case, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from monitor.errors import DuplicateFeedError, StoreError
 from monitor.model import Feed, FeedToPoll
 from monitor.store.tables import FeedRow
 
+FEEDS = cast(Table, FeedRow.__table__)
+C = FEEDS.c
 
-def _to_feed(row: FeedRow) -> Feed:
+
+def _to_feed(row: Row[*tuple[Any, ...]]) -> Feed:
     return Feed(
         id=row.id,
         url=row.url,
@@ -33,7 +37,7 @@ def _to_feed(row: FeedRow) -> Feed:
     )
 
 
-def _to_feed_to_poll(row: FeedRow) -> FeedToPoll:
+def _to_feed_to_poll(row: Row[*tuple[Any, ...]]) -> FeedToPoll:
     return FeedToPoll(
         id=row.id,
         url=row.url,
@@ -45,38 +49,40 @@ def _to_feed_to_poll(row: FeedRow) -> FeedToPoll:
     )
 
 
+def _id_of_url(s: Session, url: str) -> int | None:
+    found: int | None = s.connection().scalar(select(C.id).where(C.url == url))
+    return found
+
+
 def add_feed(
     s: Session, url: str, *, title: str | None = None, interval_seconds: int, now: datetime
 ) -> Feed:
     """Add a feed, due at once. Raises DuplicateFeedError if the URL is already there."""
-    if s.scalar(select(FeedRow.id).where(FeedRow.url == url)) is not None:
+    if _id_of_url(s, url) is not None:
         raise DuplicateFeedError(f"feed already exists: {url}")
-    row = FeedRow(
-        url=url,
-        title=title,
-        enabled=True,
-        interval_seconds=interval_seconds,
-        next_poll_at=now,
-        error_count=0,
-        created_at=now,
-    )
-    s.add(row)
-    try:
-        s.flush()
-    except IntegrityError as exc:  # added by someone else since the check above
-        raise DuplicateFeedError(f"feed already exists: {url}") from exc
-    return _to_feed(row)
+    statement = insert(FEEDS).returning(*C)
+    values = {
+        "url": url,
+        "title": title,
+        "enabled": True,
+        "interval_seconds": interval_seconds,
+        "next_poll_at": now,
+        "error_count": 0,
+        "created_at": now,
+    }
+    return _to_feed(s.connection().execute(statement, values).one())
 
 
 def list_feeds(s: Session) -> list[Feed]:
-    return [_to_feed(row) for row in s.scalars(select(FeedRow).order_by(FeedRow.id))]
+    return [_to_feed(row) for row in s.connection().execute(select(FEEDS).order_by(C.id))]
 
 
-def _find(s: Session, id_or_url: int | str) -> FeedRow:
+def _find(s: Session, id_or_url: int | str) -> Row[*tuple[Any, ...]]:
     if isinstance(id_or_url, int) or id_or_url.isdigit():
-        row = s.get(FeedRow, int(id_or_url))
+        query = select(FEEDS).where(C.id == int(id_or_url))
     else:
-        row = s.scalar(select(FeedRow).where(FeedRow.url == id_or_url))
+        query = select(FEEDS).where(C.url == id_or_url)
+    row = s.connection().execute(query).one_or_none()
     if row is None:
         raise StoreError(f"no such feed: {id_or_url} (see `monitor feeds list`)")
     return row
@@ -89,25 +95,20 @@ def get_feed(s: Session, id_or_url: int | str) -> Feed:
 
 def remove_feed(s: Session, id_or_url: int | str) -> Feed:
     """Remove a feed with its entries and events (ON DELETE CASCADE)."""
-    row = _find(s, id_or_url)
-    feed = _to_feed(row)
-    s.delete(row)
-    s.flush()
+    feed = _to_feed(_find(s, id_or_url))
+    s.connection().execute(delete(FEEDS).where(C.id == feed.id))
     return feed
 
 
 def set_feed_enabled(s: Session, id_or_url: int | str, *, enabled: bool, now: datetime) -> Feed:
     """Enable (due at once, errors cleared) or disable a feed by hand."""
-    row = _find(s, id_or_url)
-    row.enabled = enabled
+    feed_id = _find(s, id_or_url).id
     if enabled:
-        row.disabled_reason = None
-        row.error_count = 0
-        row.next_poll_at = now
+        values: dict[str, Any] = {"disabled_reason": None, "error_count": 0, "next_poll_at": now}
     else:
-        row.disabled_reason = "disabled by hand"
-    s.flush()
-    return _to_feed(row)
+        values = {"disabled_reason": "disabled by hand"}
+    s.connection().execute(update(FEEDS).where(C.id == feed_id).values(enabled=enabled, **values))
+    return get_feed(s, feed_id)
 
 
 def claim_due_feeds(
@@ -126,37 +127,40 @@ def claim_due_feeds(
     the database's write lock from its start, so claims are serialised.
     """
     query = (
-        select(FeedRow)
-        .where(FeedRow.enabled.is_(True))
-        .where(or_(FeedRow.lease_until.is_(None), FeedRow.lease_until <= now))
-        .order_by(FeedRow.next_poll_at, FeedRow.id)
+        select(FEEDS)
+        .where(C.enabled.is_(True))
+        .where(or_(C.lease_until.is_(None), C.lease_until <= now))
+        .order_by(C.next_poll_at, C.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     if not include_not_due:
-        query = query.where(FeedRow.next_poll_at <= now)
-    rows = list(s.scalars(query))
+        query = query.where(C.next_poll_at <= now)
+    connection = s.connection()
+    rows = connection.execute(query).all()
     if rows:
-        s.execute(
-            update(FeedRow)
-            .where(FeedRow.id.in_([row.id for row in rows]))
+        connection.execute(
+            update(FEEDS)
+            .where(C.id.in_([row.id for row in rows]))
             .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
-            .execution_options(synchronize_session=False)
         )
     return [_to_feed_to_poll(row) for row in rows]
 
 
-def _release(row: FeedRow, owner: str) -> None:
-    if row.lease_owner == owner:
-        row.lease_owner = None
-        row.lease_until = None
-
-
-def _poll_row(s: Session, feed_id: int) -> FeedRow:
-    row = s.get(FeedRow, feed_id)
-    if row is None:
+def _outcome(s: Session, feed_id: int, owner: str, values: dict[str, Any]) -> None:
+    """One UPDATE of a poll's outcome that releases the lease only if `owner` holds it."""
+    ours = C.lease_owner == owner
+    statement = (
+        update(FEEDS)
+        .where(C.id == feed_id)
+        .values(
+            lease_owner=case((ours, None), else_=C.lease_owner),
+            lease_until=case((ours, None), else_=C.lease_until),
+            **values,
+        )
+    )
+    if s.connection().execute(statement).rowcount == 0:
         raise StoreError(f"no such feed: {feed_id} (removed while it was polled?)")
-    return row
 
 
 def record_success(
@@ -179,32 +183,33 @@ def record_success(
     A permanent redirect moves the feed to `new_url`, unless another feed already has that
     URL: then the old URL stays and last_error says why.
     """
-    row = _poll_row(s, feed_id)
-    row.last_polled_at = now
-    row.last_status = status
-    row.next_poll_at = next_poll_at
-    row.error_count = 0
-    row.last_error = None
-    if status != 304 or etag is not None:
-        row.etag = etag
-    if status != 304 or last_modified is not None:
-        row.last_modified = last_modified
-    if content_hash is not None or status != 304:
-        row.content_hash = content_hash
+    values: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_status": status,
+        "next_poll_at": next_poll_at,
+        "error_count": 0,
+        "last_error": None,
+    }
+    validators = {"etag": etag, "last_modified": last_modified, "content_hash": content_hash}
+    for name, value in validators.items():
+        if status != 304 or value is not None:
+            values[name] = value
     if title:
-        row.title = title
-    if new_url and new_url != row.url:
-        _move(s, row, new_url)
-    _release(row, owner)
-    s.flush()
+        values["title"] = title
+    if new_url:
+        values.update(_redirect(s, feed_id, new_url))
+    _outcome(s, feed_id, owner, values)
 
 
-def _move(s: Session, row: FeedRow, new_url: str) -> None:
-    taken = s.scalar(select(FeedRow.id).where(FeedRow.url == new_url))
+def _redirect(s: Session, feed_id: int, new_url: str) -> dict[str, Any]:
+    taken = _id_of_url(s, new_url)
     if taken is None:
-        row.url = new_url
-    else:
-        row.last_error = f"permanent redirect to {new_url} not followed: feed {taken} has that URL"
+        return {"url": new_url}
+    if taken == feed_id:
+        return {}
+    return {
+        "last_error": f"permanent redirect to {new_url} not followed: feed {taken} has that URL"
+    }
 
 
 def record_failure(
@@ -221,25 +226,22 @@ def record_failure(
 ) -> None:
     """Record a failed poll: error_count + 1, last_error "<code>: <message>", lease released.
     `disable` (a 410 Gone, say) switches the feed off and keeps the reason."""
-    row = _poll_row(s, feed_id)
-    row.last_polled_at = now
-    row.last_status = status
-    row.next_poll_at = next_poll_at
-    row.error_count += 1
-    row.last_error = f"{code}: {message}"
+    error = f"{code}: {message}"
+    values: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_status": status,
+        "next_poll_at": next_poll_at,
+        "error_count": C.error_count + 1,
+        "last_error": error,
+    }
     if disable:
-        row.enabled = False
-        row.disabled_reason = row.last_error
-    _release(row, owner)
-    s.flush()
+        values |= {"enabled": False, "disabled_reason": error}
+    _outcome(s, feed_id, owner, values)
 
 
 def release_leases(s: Session, owner: str) -> int:
     """Release every lease `owner` holds (on shutdown); returns how many."""
-    result = s.execute(
-        update(FeedRow)
-        .where(FeedRow.lease_owner == owner)
-        .values(lease_owner=None, lease_until=None)
-        .execution_options(synchronize_session=False)
+    statement = (
+        update(FEEDS).where(C.lease_owner == owner).values(lease_owner=None, lease_until=None)
     )
-    return cast(CursorResult[Any], result).rowcount
+    return s.connection().execute(statement).rowcount

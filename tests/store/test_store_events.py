@@ -124,3 +124,23 @@ def test_events_go_with_their_entry(engine: sa.Engine) -> None:
     with transaction(engine) as s:
         assert events.list_events(s) == []
         assert s.execute(sa.text("SELECT count(*) FROM events")).scalar() == 0
+
+
+def test_replace_events_many(engine: sa.Engine) -> None:
+    one, two, three = add_entries(engine, [T0 - 2 * DAY, T0 - DAY, T0])
+    with transaction(engine) as s:
+        events.replace_events(s, one, [CALL_UP], now=T0)
+        events.replace_events(s, two, [CLOSURE], now=T0)
+    with transaction(engine) as s:
+        ids = events.replace_events_many(
+            s, [(one, []), (two, [LEAVERS, CALL_UP]), (three, [CLOSURE])], now=T0
+        )
+        listed = events.list_events(s)
+        assert events.replace_events_many(s, [], now=T0) == []
+    assert len(ids) == 3
+    assert [(e.entry_id, e.event) for e in listed] == [
+        (three.id, CLOSURE),
+        (two.id, CALL_UP),
+        (two.id, LEAVERS),
+    ]
+    assert [e.id for e in reversed(listed)] == ids
