@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 
@@ -56,6 +56,16 @@ class _Limits:
     digest_after: int
     digest_window_seconds: int
     lease_seconds: int
+
+
+def routes_from(default: Sequence[str], per_kind: Mapping[EventKind, Sequence[str]]) -> TargetsFor:
+    """`targets_for` from the settings: a kind's own URLs (MONITOR_ALERT_URLS_<KIND>) when
+    it has any, else the default ones (MONITOR_ALERT_URLS)."""
+
+    def targets_for(kind: EventKind) -> list[str]:
+        return list(per_kind.get(kind) or default)
+
+    return targets_for
 
 
 def target_ref(url: str) -> TargetRef:

@@ -33,6 +33,7 @@ from monitor.pipeline.outbox import (
     UNCONFIGURED,
     SendSummary,
     retry_alert,
+    routes_from,
     send_pending,
     target_ref,
 )
@@ -236,10 +237,11 @@ def test_routes_per_kind_and_targets_that_disappear(engine: sa.Engine, sink: Sin
         store_outbox.add_alert(s, change(1), indicator_id=None, now=T0)
         store_outbox.add_alert(s, change(2, EventKind.BORDER_CLOSURE), indicator_id=None, now=T0)
     clock = Clock()
-    routes = {EventKind.EMIGRATION: [sink.url("emigration")]}
+    routes = routes_from([], {EventKind.EMIGRATION: [sink.url("emigration")]})
+    assert routes_from(["a"], {EventKind.EMIGRATION: ["b"]})(EventKind.MOBILIZATION) == ["a"]
     summary = send_pending(
         engine,
-        targets_for=lambda kind: routes.get(kind, []),
+        targets_for=routes,
         clock=clock,
         max_attempts=3,
         retry_base_seconds=30,
