@@ -57,8 +57,12 @@ def make_entries(count: int, seed: int = 7) -> list[tuple[str, str]]:
     for _ in range(count):
         pool = RELEVANT if rnd.random() < 0.05 else UNRELATED
         values = {
-            "c": rnd.choice(COUNTRIES), "c2": rnd.choice(COUNTRIES), "p": rnd.choice(PEOPLE),
-            "n": rnd.randrange(1000, 900000), "k": rnd.randrange(2, 60), "d": rnd.choice(DAYS),
+            "c": rnd.choice(COUNTRIES),
+            "c2": rnd.choice(COUNTRIES),
+            "p": rnd.choice(PEOPLE),
+            "n": rnd.randrange(1000, 900000),
+            "k": rnd.randrange(2, 60),
+            "d": rnd.choice(DAYS),
         }
         first, second = rnd.sample(pool, 2)
         summary = first.format(**values) + " " + second.format(**values)

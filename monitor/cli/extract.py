@@ -95,7 +95,9 @@ def _read_input(source: str) -> tuple[bytes, str]:
 
 def _explain_lines(item: Item) -> None:
     for x in explain(item.title, item.summary, item.published):
-        figure = f" {x.event.figure.qualifier.value} {x.event.figure.value}" if x.event.figure else ""
+        figure = (
+            f" {x.event.figure.qualifier.value} {x.event.figure.value}" if x.event.figure else ""
+        )
         head = f"{item.id}: {x.event.kind.value} {x.event.country}"
         to = f" -> {x.event.counterpart}" if x.event.counterpart else ""
         status = f" {x.event.status.value}" if x.event.status else ""
@@ -104,7 +106,9 @@ def _explain_lines(item: Item) -> None:
 
 @app.command("extract")
 def extract(
-    source: Annotated[str, typer.Argument(help="JSON lines or an RSS/Atom file; - for stdin.")] = "-",
+    source: Annotated[
+        str, typer.Argument(help="JSON lines or an RSS/Atom file; - for stdin.")
+    ] = "-",
     explain_events: Annotated[
         bool, typer.Option("--explain", help="Show on stderr the words behind each event.")
     ] = False,

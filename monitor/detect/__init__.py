@@ -1,8 +1,8 @@
 """Event detection: a news entry's text to typed events. Pure functions, no I/O, no clock.
 
-    detect(title, summary, published) -> Detection
-    explain(title, summary, published) -> tuple[Explanation, ...]
-    event_to_json(event) -> dict
+detect(title, summary, published) -> Detection
+explain(title, summary, published) -> tuple[Explanation, ...]
+event_to_json(event) -> dict
 """
 
 from monitor.detect.detector import Detection, Explanation, detect, explain, merge_findings

@@ -21,7 +21,10 @@ _AFTER_NOUN = (
     r"(?:(?:be|been|remain|remains|remained|stay|stays|stayed|being)\s+)?"
     r"(?:(?:fully|completely|partially|temporarily|practically|officially|now|also|again)\s+)?"
 )
-_PARTICIPLE = r"(?P<verb>closed|shut|sealed|suspended|reopened|re-opened|opened|open|reopen|reopens|opens|closes|close|shuts)"
+_PARTICIPLE = (
+    r"(?P<verb>closed|shut|sealed|suspended|reopened|re-opened|opened|open|reopen|reopens"
+    r"|opens|closes|close|shuts)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +148,7 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
     cues = [f"trigger: {action.text}"]
     found = []
     for code in dict.fromkeys(codes):
-        others = _counterparts(s, action, [code])
+        others: list[str | None] = list(_counterparts(s, action, [code]))
         if not others and len(codes) == 2 and re.search(r"\bbetween\b", s.text):
             others = [c for c in codes if c != code]
         for other in others or [None]:

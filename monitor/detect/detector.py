@@ -134,9 +134,7 @@ def _language(title: str, summary: str) -> str:
     return guess_language(f"{title}. {clean_text(summary) if '<' in summary else summary}")
 
 
-def explain(
-    title: str, summary: str, published: date | datetime | None
-) -> tuple[Explanation, ...]:
+def explain(title: str, summary: str, published: date | datetime | None) -> tuple[Explanation, ...]:
     """The events of an entry with the words behind each (for `monitor extract --explain`)."""
     lang = _language(title, summary)
     if lang not in supported_languages():

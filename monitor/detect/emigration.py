@@ -44,9 +44,7 @@ _MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)
 @cache
 def _ends(lang: str, name: str) -> re.Pattern[str]:
     pattern = load_lexicon(lang).patterns[name].pattern
-    return re.compile(
-        r"(?:" + pattern + r")\s+(?:the\s+)?(?:neighbou?ring\s+)?$", re.IGNORECASE
-    )
+    return re.compile(r"(?:" + pattern + r")\s+(?:the\s+)?(?:neighbou?ring\s+)?$", re.IGNORECASE)
 
 
 def _np_origin(s: Sentence, amount: Amount) -> Mention | None:
@@ -135,7 +133,9 @@ def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
     return [
         a
         for a in s.amounts
-        if clause[0] <= a.start < clause[1] and a.people and a.start > cut
+        if clause[0] <= a.start < clause[1]
+        and a.people
+        and a.start > cut
         and not _MILITARY_NP.match(s.text[a.end : a.end + 40])
     ]
 

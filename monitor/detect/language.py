@@ -9,7 +9,9 @@ from importlib import resources
 
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u3040-\u9fff\uac00-\ud7af]")
+_OTHER_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u3040-\u9fff\uac00-\ud7af]"
+)
 _NOT_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\uffff]")
 UNKNOWN = "und"
 

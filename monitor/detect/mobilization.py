@@ -68,9 +68,7 @@ def _is_decoy(s: Sentence, lex: Lexicon, start: int) -> bool:
 def _is_anchor(s: Sentence, lex: Lexicon, start: int, end: int) -> bool:
     clause_start, _ = s.clause_at(start)
     before = s.text[max(clause_start, start - 70) : start]
-    return bool(
-        lex.has("anchor_before", before) or lex.has("anchor_after", s.text[end : end + 40])
-    )
+    return bool(lex.has("anchor_before", before) or lex.has("anchor_after", s.text[end : end + 40]))
 
 
 def _figured(s: Sentence, lex: Lexicon, ctx: Context, trigger: re.Match[str]) -> list[Finding]:

@@ -12,7 +12,9 @@ _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # A sentence ends at . ! ? (and closing quotes), before a space and an upper-case letter,
 # a digit or an opening quote.
 _BOUNDARY = re.compile(r"([.!?]['\"”’)]*)\s+(?=[\"“‘'(]?[A-Z0-9])")
-_CLAUSE = re.compile(r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d)))\s*")
+_CLAUSE = re.compile(
+    r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d)))\s*"
+)
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

@@ -38,7 +38,10 @@ def grouped(n: int, sep: str) -> str:
     return f"{n:,}".replace(",", sep)
 
 
-@given(st.integers(min_value=1000, max_value=999_999_999), st.sampled_from([",", " ", "\u202f", "\u2009", "."]))
+@given(
+    st.integers(min_value=1000, max_value=999_999_999),
+    st.sampled_from([",", " ", "\u202f", "\u2009", "."]),
+)
 def test_grouped_digits_read_back(n: int, sep: str) -> None:
     assert parse_number(f"{grouped(n, sep)} people") == n
 
@@ -98,15 +101,27 @@ def test_qualifiers(text: str, qualifier: Qualifier, value: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["an increase of 30%", "a line 10 miles long", "a 10-mile queue", "$3 billion in aid",
-     "men aged 18 to 60", "for 40 days", "500 cars waited", "on September 19", "in 2022 the",
-     "the 300,000th visitor", "at 2100 GMT"],
+    [
+        "an increase of 30%",
+        "a line 10 miles long",
+        "a 10-mile queue",
+        "$3 billion in aid",
+        "men aged 18 to 60",
+        "for 40 days",
+        "500 cars waited",
+        "on September 19",
+        "in 2022 the",
+        "the 300,000th visitor",
+        "at 2100 GMT",
+    ],
 )
 def test_figures_that_count_no_people(text: str) -> None:
     assert all(not a.people for a in find_amounts(text, load_lexicon("en")))
 
 
-@pytest.mark.parametrize("text", ["tens of thousands of men", "hundreds of thousands fled", "thousands"])
+@pytest.mark.parametrize(
+    "text", ["tens of thousands of men", "hundreds of thousands fled", "thousands"]
+)
 def test_vague_amounts_have_no_value(text: str) -> None:
     (amount,) = find_amounts(text, load_lexicon("en"))
     assert amount.value is None and amount.qualifier is None

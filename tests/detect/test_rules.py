@@ -10,7 +10,7 @@ from monitor.detect import detect
 from monitor.model import BorderStatus, Event, EventKind
 
 M, B, E = EventKind.MOBILIZATION, EventKind.BORDER_CLOSURE, EventKind.EMIGRATION
-C, R, O = BorderStatus.CLOSED, BorderStatus.RESTRICTED, BorderStatus.REOPENED
+C, R, RE = BorderStatus.CLOSED, BorderStatus.RESTRICTED, BorderStatus.REOPENED
 
 
 def facts(events: tuple[Event, ...]) -> set[tuple[object, ...]]:
@@ -68,7 +68,7 @@ CASES = [
     (
         "",
         "Georgia reopened its border with Armenia after a three-week closure.",
-        {(B, "GE", "AM", None, None, O)},
+        {(B, "GE", "AM", None, None, RE)},
     ),
     (
         "",

@@ -54,7 +54,10 @@ def test_a_fact_only_in_the_title_is_kept() -> None:
     [
         ("Финляндия закрыла границу с Россией для туристов, сообщило правительство.", "ru"),
         ("Фінляндія закрила кордон з Росією для російських туристів, повідомив уряд.", "uk"),
-        ("Die Regierung hat die Grenze zu Russland geschlossen, sagte der Minister am Freitag.", "de"),
+        (
+            "Die Regierung hat die Grenze zu Russland geschlossen, sagte der Minister am Freitag.",
+            "de",
+        ),
         ("Le gouvernement a fermé la frontière avec la Russie pour les touristes russes.", "fr"),
         ("Finland closed its border with Russia to tourists, the government said.", "en"),
     ],
