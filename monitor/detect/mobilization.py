@@ -57,6 +57,8 @@ def _actor(s: Sentence, pos: int, ctx: Context) -> tuple[str | None, str]:
             return m.code, f"country: {m.text}"
     if ctx.recent:
         return ctx.recent[0], "country: (last named)"
+    if after:  # "the army drafted 20,000 men, officials in Kyiv said"
+        return after[0].code, f"country: {after[0].text}"
     return None, ""
 
 

@@ -156,3 +156,26 @@ def test_reprocessing_gives_the_same_events() -> None:
     first = detect("", text, date(2022, 10, 3))
     assert first == detect("", text, date(2022, 10, 3))
     assert first.events[0].period_start == date(2022, 9, 26)
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Mexico registered 45,000 Hondurans at its southern border in May.",
+            {(E, "HN", "MX", 45000, "exact", None)},
+        ),
+        (
+            "An estimated 2 million Ukrainians have found refuge in Poland.",
+            {(E, "UA", "PL", 2000000, "approx", None)},
+        ),
+        (
+            "The army drafted 20 000 men last month, officials in Kyiv said.",
+            {(M, "UA", None, 20000, "exact", None)},
+        ),
+    ],
+)
+def test_month_may_is_no_hedge_and_late_places_count(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    assert facts(detect("", summary, date(2024, 6, 1)).events) == expected
