@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from monitor.pipeline.outbox import send_pending
+from monitor.pipeline.outbox import send_pending, target_ref
 from monitor.store import outbox as store_outbox
 from monitor.store.db import transaction
 from monitor.store.outbox import DeliveryStatus
@@ -46,6 +46,8 @@ def test_kills_lose_nothing_and_repeat_only_unrecorded_sends(
     add_alerts(engine, range(ALERTS))
     sink.delay = 0.03  # a send takes a while: kills land inside sends too
     target = sink.url()
+    with transaction(engine) as s:  # routed: every sender goes straight to sending
+        store_outbox.route_alerts(s, lambda kind: [target_ref(target)], now=datetime.now(UTC))
     rng = random.Random(20261127)
     zygote = subprocess.Popen(
         [sys.executable, str(WORKER), database_url, target],
@@ -59,7 +61,7 @@ def test_kills_lose_nothing_and_repeat_only_unrecorded_sends(
             zygote.stdin.write("go\n")
             zygote.stdin.flush()
             pid = int(zygote.stdout.readline())
-            time.sleep(rng.uniform(0.02, 0.25))
+            time.sleep(rng.uniform(0.02, 0.4))
             os.kill(pid, signal.SIGKILL)
     finally:
         zygote.kill()
