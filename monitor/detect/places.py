@@ -60,7 +60,11 @@ def _names(sentence: str, lang: str) -> list[tuple[int, int, str]]:
 
 def names_a_place(text: str, lex: Lexicon) -> bool:
     """True when `text` names any country, people, capital or region (a cheap gate)."""
-    return bool(_names(text, lex.language))
+    for last, name in _automaton(lex.language).iter(text):
+        start = last - len(name) + 1
+        if _is_word_edge(text, start - 1) and _is_word_edge(text, last + 1):
+            return True
+    return False
 
 
 def find_mentions(sentence: str, lex: Lexicon, earlier: Sequence[str] = ()) -> tuple[Mention, ...]:
