@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 # Each command module registers its commands with `app` when imported.
-from monitor.cli import daemon_cmds, demo_cmd, extract, feeds  # noqa: F401
+from monitor.cli import alerts_cmds, daemon_cmds, demo_cmd, extract, feeds, history  # noqa: F401
 from monitor.cli.app import app
 from monitor.errors import MonitorError
 

@@ -357,3 +357,23 @@ def _delivery_view(row: DeliveryRow) -> DeliveryView:
         sent_at=row.sent_at,
         last_error=row.last_error,
     )
+
+
+# --- added for `monitor alerts retry`: one alert by id ---------------------------------------
+
+
+def get_alert(s: Session, alert_id: int) -> AlertView:
+    """One alert with its delivery state per target; raises StoreError if it is unknown."""
+    alert = s.get(AlertRow, alert_id)
+    if alert is None:
+        raise StoreError(f"no alert {alert_id}: see `monitor alerts`")
+    rows = s.scalars(
+        select(DeliveryRow).where(DeliveryRow.alert_id == alert_id).order_by(DeliveryRow.id)
+    )
+    return AlertView(
+        id=alert.id,
+        status=DeliveryStatus(alert.status),
+        created_at=alert.created_at,
+        change=decode_change(alert.payload),
+        deliveries=tuple(_delivery_view(row) for row in rows),
+    )
