@@ -264,3 +264,17 @@ def test_set_feed_enabled_makes_it_due(engine: sa.Engine) -> None:
         feed = feeds.set_feed_enabled(s, feed_id, enabled=True, now=T0)
     assert (feed.enabled, feed.disabled_reason, feed.next_poll_at) == (True, None, T0)
     assert claim(engine, "a") == [feed_id]
+
+
+def test_outcome_of_a_removed_feed(engine: sa.Engine) -> None:
+    feed_id = add(engine, "https://a.example/")
+    with transaction(engine) as s:
+        feeds.remove_feed(s, feed_id)
+    with pytest.raises(StoreError, match=rf"^no such feed: {feed_id} \(removed"):
+        _success(engine, feed_id)
+    with pytest.raises(StoreError, match=rf"^no such feed: {feed_id} \(removed"):
+        with transaction(engine) as s:
+            feeds.record_failure(
+                s, feed_id, owner="a", now=T0, code="timeout", message="slow",
+                next_poll_at=T0, disable=False,
+            )  # fmt: skip
