@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from monitor.cli import app, main
 from monitor.demo.catalog import load_demo_feeds
