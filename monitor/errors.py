@@ -35,6 +35,7 @@ class FetchError(FeedError):
         self, url: str, code: str, message: str, retry_after_seconds: int | None = None
     ) -> None:
         self.code = code
+        self.detail = message
         self.retry_after_seconds = retry_after_seconds
         super().__init__(url, f"{code}: {message}")
         self._init_args = (url, code, message, retry_after_seconds)

@@ -90,8 +90,11 @@ def reprocess(
     since: Annotated[str | None, typer.Option(help="Only entries fetched since this date.")] = None,
 ) -> None:
     """Re-run detection over stored entries; each entry's events are replaced, never duplicated."""
-    engine = open_engine(settings())
-    summary = reprocess_entries(engine, since=parse_since(since), clock=now)
+    config = settings()
+    engine = open_engine(config)
+    summary = reprocess_entries(
+        engine, since=parse_since(since), clock=now, policy_for=daemon.alert_policies(config)
+    )
     console.print(
         f"entries={summary.entries} events={summary.events} "
         f"skipped_language={summary.skipped_language}"

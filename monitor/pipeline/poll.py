@@ -22,7 +22,6 @@ from monitor.pipeline import tracking
 from monitor.pipeline.tracking import PolicyFor, default_policy
 from monitor.pipeline.work import ParsedWithEvents, parse_and_detect
 from monitor.store import entries as store_entries
-from monitor.store import events as store_events
 from monitor.store import feeds as store_feeds
 from monitor.store.db import transaction
 
@@ -76,9 +75,10 @@ class PollRound:
 
     async def run(self, *, include_not_due: bool = False) -> PollSummary:
         started = time.perf_counter()
+        round_start = self.clock()
         summary = PollSummary()
         while not self.stop.is_set():
-            claimed = await self._in_store(self._claim, include_not_due)
+            claimed = await self._in_store(self._claim, include_not_due, round_start)
             if not claimed:
                 break
             summary.feeds += len(claimed)
@@ -88,7 +88,7 @@ class PollRound:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _claim(self, include_not_due: bool) -> list[FeedToPoll]:
+    def _claim(self, include_not_due: bool, round_start: datetime) -> list[FeedToPoll]:
         with transaction(self.engine) as session:
             return store_feeds.claim_due_feeds(
                 session,
@@ -97,6 +97,7 @@ class PollRound:
                 lease_seconds=self.schedule.lease_seconds,
                 limit=self.schedule.batch_size,
                 include_not_due=include_not_due,
+                not_polled_since=round_start,
             )
 
     async def _in_store(self, func: Callable[..., T], *args: object) -> T:
@@ -110,7 +111,7 @@ class PollRound:
         except FetchError as exc:
             summary.add_error(exc.code)
             await self._in_store(
-                self._record_failure, feed, exc.code, str(exc), exc.retry_after_seconds
+                self._record_failure, feed, exc.code, exc.detail, exc.retry_after_seconds
             )
             log.warning("poll", extra={"feed": feed.id, "error": exc.code, "detail": str(exc)})
             return
@@ -197,19 +198,13 @@ class PollRound:
             stored = store_entries.store_entries(
                 session, feed.id, parsed.feed.entries, fetched_at=now
             )
-            seen_elsewhere = store_entries.fingerprints_seen_elsewhere(session, stored)
-            events = 0
-            for entry in stored:
-                duplicate = entry.fingerprint in seen_elsewhere
-                found = () if duplicate else parsed.events.get(entry.guid, ())
-                store_events.replace_events(session, entry, found, now=now)
-                if duplicate:  # the story was tracked already: one more source, no alert
-                    tracking.add_duplicate_source(session, entry, now=now)
-                else:
-                    tracking.track_entry_events(
-                        session, entry, found, now=now, policy_for=self.policy_for
-                    )
-                events += len(found)
+            events = tracking.store_detected(
+                session,
+                stored,
+                lambda entry: parsed.events.get(entry.guid, ()),
+                now=now,
+                policy_for=self.policy_for,
+            )
             store_feeds.record_success(
                 session,
                 feed.id,
@@ -248,6 +243,7 @@ class PollRound:
                 message=message,
                 next_poll_at=now + timedelta(seconds=delay),
                 disable=schedule.disables_feed(code),
+                status=int(code[5:]) if code.startswith("http_") else None,
             )
 
 

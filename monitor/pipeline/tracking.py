@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from monitor.model import Event, EventKind, IndicatorKey, Source, StoredEntry
+from monitor.store import entries as store_entries
+from monitor.store import events as store_events
 from monitor.store import indicators as store_indicators
 from monitor.store import outbox as store_outbox
 from monitor.store.indicators import CurrentValue, NewValue, Reading
@@ -177,3 +179,27 @@ def _record(
         session, current.indicator_id, reading, now=now, new_value=new_value
     )
     return alert_id
+
+
+def store_detected(
+    session: Session,
+    entries: Sequence[StoredEntry],
+    events_of: Callable[[StoredEntry], Sequence[Event]],
+    *,
+    now: datetime,
+    policy_for: PolicyFor,
+) -> int:
+    """Replace each entry's events and track them; a story already seen in another feed or
+    entry keeps no events of its own and adds a source instead. Returns the events stored."""
+    seen_elsewhere = store_entries.fingerprints_seen_elsewhere(session, entries)
+    stored = 0
+    for entry in entries:
+        duplicate = entry.fingerprint in seen_elsewhere
+        found = () if duplicate else tuple(events_of(entry))
+        store_events.replace_events(session, entry, found, now=now)
+        if duplicate:
+            add_duplicate_source(session, entry, now=now)
+        else:
+            track_entry_events(session, entry, found, now=now, policy_for=policy_for)
+        stored += len(found)
+    return stored

@@ -119,8 +119,10 @@ def claim_due_feeds(
     lease_seconds: int,
     limit: int,
     include_not_due: bool = False,
+    not_polled_since: datetime | None = None,
 ) -> list[FeedToPoll]:
     """Lease up to `limit` enabled feeds that are due (or all enabled ones), oldest first.
+    `not_polled_since` leaves out feeds polled at or after it: a round claims each feed once.
 
     A feed is free when it has no lease or its lease has expired. PostgreSQL skips rows that
     another claimer has locked (FOR UPDATE SKIP LOCKED); SQLite's write transaction holds
@@ -136,6 +138,8 @@ def claim_due_feeds(
     )
     if not include_not_due:
         query = query.where(C.next_poll_at <= now)
+    if not_polled_since is not None:
+        query = query.where(or_(C.last_polled_at.is_(None), C.last_polled_at < not_polled_since))
     connection = s.connection()
     rows = connection.execute(query).all()
     if rows:

@@ -34,6 +34,8 @@ class Farm:
     base_url: str
     hits: Counter[str] = field(default_factory=Counter)
     delay: float = 0.0
+    # feed index -> (status, headers) to answer instead of the feed
+    answers: dict[int, tuple[int, dict[str, str]]] = field(default_factory=dict)
 
     def url(self, index: int) -> str:
         return f"{self.base_url}/feed/{index}.xml"
@@ -51,6 +53,13 @@ def farm() -> Iterator[Farm]:
             if state.delay:
                 threading.Event().wait(state.delay)
             index = int(self.path.rsplit("/", 1)[-1].split(".")[0])
+            if index in state.answers:
+                status, headers = state.answers[index]
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": "0"}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                return
             body = rss(index)
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")

@@ -7,13 +7,14 @@ import signal
 import socket
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.daemon.conftest import Farm, monitor_env, run_monitor, start_daemon
 
 
 def add_feeds(farm: Farm, count: int, env: dict[str, str], cwd: Path) -> None:
-    opml = "".join(f'<outline type="rss" xmlUrl="{farm.url(i)}"/>' for i in range(count))
+    opml = "".join(f'<outline type="rss" xmlUrl="{farm.url(i)}"/>' for i in range(1, count + 1))
     document = f'<?xml version="1.0"?><opml version="2.0"><body>{opml}</body></opml>'
     done = run_monitor("feeds", "import-opml", "-", env=env, cwd=cwd, input=document.encode())
     assert done.returncode == 0, done.stderr
@@ -37,7 +38,7 @@ def stop(daemon: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[int,
 def test_poll_once_polls_due_feeds_then_nothing(
     farm: Farm, database_url: str, tmp_path: Path
 ) -> None:
-    env = monitor_env(database_url)
+    env = monitor_env(database_url, batch_size="4")  # a round claims several batches
     add_feeds(farm, 10, env, tmp_path)
     first = run_monitor("poll", "--once", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -51,6 +52,33 @@ def test_poll_once_polls_due_feeds_then_nothing(
     assert len(feeds) == 10 and all(
         f["last_status"] == 200 and f["error_count"] == 0 for f in feeds
     )
+
+
+def test_errors_back_off_and_only_gone_disables(
+    farm: Farm, database_url: str, tmp_path: Path
+) -> None:
+    env = monitor_env(database_url)
+    add_feeds(farm, 5, env, tmp_path)
+    farm.answers = {
+        1: (429, {"Retry-After": "3600"}),
+        2: (503, {}),
+        3: (500, {}),
+        4: (410, {}),
+        5: (301, {"Location": farm.url(6)}),
+    }
+    for _ in range(4):  # Miniflux stops polling after three errors; monitor never does
+        done = run_monitor("poll", "--once", "--all", env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    listed = run_monitor("feeds", "list", "--json", env=env, cwd=tmp_path)
+    feeds = {f["id"]: f for f in map(json.loads, listed.stdout.splitlines())}
+    assert [feeds[i]["enabled"] for i in (1, 2, 3, 4)] == [True, True, True, False]
+    assert [feeds[i]["error_count"] for i in (1, 2, 3)] == [4, 4, 4]
+    assert "http_429" in feeds[1]["last_error"] and "http_503" in feeds[2]["last_error"]
+    assert "410" in feeds[4]["disabled_reason"]
+    assert feeds[5]["url"] == farm.url(6) and feeds[5]["error_count"] == 0  # moved for good
+    assert farm.hits["/feed/4.xml"] == 1  # a gone feed is not polled again
+    retry = datetime.fromisoformat(feeds[1]["next_poll_at"]) - datetime.now(UTC)
+    assert retry > timedelta(minutes=50)  # Retry-After honoured
 
 
 def test_sigterm_stops_gracefully(farm: Farm, database_url: str, tmp_path: Path) -> None:
