@@ -88,7 +88,9 @@ class Settings(BaseSettings):
         except ValueError:
             ok = False
         if not ok:
-            raise ValueError(f"{value!r} is not a threshold: use a percentage like 10% or a count like 5000")
+            raise ValueError(
+                f"{value!r} is not a threshold: use a percentage like 10% or a count like 5000"
+            )
         return value.strip()
 
     @field_validator("log_level")

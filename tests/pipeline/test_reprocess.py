@@ -1,4 +1,4 @@
-"""`monitor reprocess`: detection runs again over stored entries; nothing doubles, nothing re-alerts."""
+"""`monitor reprocess` runs detection again over stored entries: nothing doubles or re-alerts."""
 
 from __future__ import annotations
 
