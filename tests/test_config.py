@@ -33,7 +33,11 @@ def test_every_setting_is_documented_with_its_default() -> None:
         key = f"MONITOR_{name.upper()}"
         assert key in docs, f"{key} missing from settings.example.env"
         value = getattr(defaults, name)
-        parsed = Settings.model_validate({name: docs[key]}).model_dump()[name] if docs[key] else value
+        documented_value = docs[key]
+        if not documented_value:
+            assert not value, f"{key} documents no default"
+            continue
+        parsed = Settings.model_validate({name: documented_value}).model_dump()[name]
         assert parsed == value, key
     assert set(docs) == {f"MONITOR_{n.upper()}" for n in Settings.model_fields}
 

@@ -21,7 +21,8 @@ def restore_root() -> object:
 
 def test_text_lines_append_fields(capsys: pytest.CaptureFixture[str]) -> None:
     setup_logging("INFO", LogFormat.TEXT)
-    logging.getLogger("monitor.test").info("poll", extra={"feed": 12, "status": 200, "detail": "a b"})
+    fields = {"feed": 12, "status": 200, "detail": "a b"}
+    logging.getLogger("monitor.test").info("poll", extra=fields)
     line = capsys.readouterr().err.strip()
     assert line.endswith('INFO monitor.test: poll feed=12 status=200 detail="a b"')
 
