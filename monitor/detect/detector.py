@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-
-import ahocorasick
 
 from monitor.detect.borders import find_border_closures
 from monitor.detect.context import Context, Finding, read_sentence
 from monitor.detect.emigration import find_emigration
+from monitor.detect.gate import kinds_for, kinds_mentioned, roles_in
 from monitor.detect.language import guess_language
 from monitor.detect.lexicon import Lexicon, load_lexicon, supported_languages
 from monitor.detect.mobilization import find_mobilization
@@ -45,47 +43,25 @@ class Explanation:
     from_title: bool
 
 
-@cache
-def _automaton(lang: str) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    roles: dict[str, set[str]] = {}
-    for role, words in load_lexicon(lang).prefilter.items():
-        for word in words:
-            roles.setdefault(word, set()).add(role)
-    for word, found in roles.items():
-        automaton.add_word(word, frozenset(found))
-    automaton.make_automaton()
-    return automaton
-
-
-def roles_in(text: str, lex: Lexicon) -> frozenset[str]:
-    """The keyword roles in `text`, found in one pass of an Aho-Corasick automaton."""
-    roles: set[str] = set()
-    for _, found in _automaton(lex.language).iter(" " + text.lower()):  # " ban" at the start
-        roles |= found
-    return frozenset(roles)
-
-
-def kinds_mentioned(text: str, lex: Lexicon, roles: frozenset[str] | None = None) -> set[str]:
-    """The keyword gate: the event kinds `text` may report. A kind needs all the roles of one
-    of its gate sets: a weak word such as "left" needs a people word next to it."""
-    found = roles_in(text, lex) if roles is None else roles
-    return {kind for kind, options in lex.gate.items() if any(need <= found for need in options)}
-
-
 def _day(published: date | datetime | None) -> date | None:
     return published.date() if isinstance(published, datetime) else published
 
 
-def _findings(title: str, summary: str, published: date | None, lex: Lexicon) -> list[Finding]:
+def _parts(title: str, summary: str, lex: Lexicon) -> list[tuple[str, bool]]:
+    """The sentences to read, the title first: (text, is_title)."""
+    parts = [(title, True)] if title else []
+    return parts + [(s, False) for s in split_sentences(summary, lex.abbreviations)]
+
+
+def _findings(parts: list[tuple[str, bool]], published: date | None, lex: Lexicon) -> list[Finding]:
+    roles = [roles_in(text, lex) for text, _ in parts]
+    if not any(kinds_for(r, lex) for r in roles):
+        return []  # no sentence may report anything: nothing to read
     ctx = Context()
     found: list[Finding] = []
-    parts = [(title, True)] if title else []
-    parts += [(s, False) for s in split_sentences(summary, lex.abbreviations)]
-    for text, is_title in parts:
-        roles = roles_in(text, lex)
-        kinds = kinds_mentioned(text, lex, roles)
-        if ctx.origin and "emigration_weak" in roles:  # "crossed" alone, in a refugee story
+    for (text, is_title), found_roles in zip(parts, roles, strict=True):
+        kinds = set(kinds_for(found_roles, lex))
+        if ctx.origin and "emigration_weak" in found_roles:  # "crossed" alone, in a refugee story
             kinds.add(EventKind.EMIGRATION.value)
         sentence = read_sentence(text, lex, ctx, published, is_title, full=bool(kinds))
         for kind, rule in _RULES:
@@ -148,7 +124,8 @@ def _explain(
     text_title, text_summary = clean_text(title), clean_text(summary)
     if text_summary.startswith(text_title.rstrip(".")):
         text_title = ""
-    merged = merge_findings(_findings(text_title, text_summary, _day(published), lex))
+    parts = _parts(text_title, text_summary, lex)
+    merged = merge_findings(_findings(parts, _day(published), lex))
     return tuple(Explanation(f.event, f.cues, f.from_title) for f in merged)
 
 

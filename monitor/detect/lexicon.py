@@ -24,6 +24,7 @@ class Lexicon:
     language: str
     stopwords: frozenset[str]
     prefilter: dict[str, tuple[str, ...]]  # role -> keywords, lower case
+    whole_words: frozenset[str]  # prefilter keywords that must end at a word end
     gate: dict[str, tuple[frozenset[str], ...]]  # event kind -> sets of roles, any one suffices
     abbreviations: frozenset[str]
     patterns: dict[str, re.Pattern[str]]
@@ -92,17 +93,19 @@ def _places(lang: str) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return codes, forms
 
 
-def _prefilter(
-    data: dict[str, list[str]], codes: dict[str, tuple[str, ...]], forms: dict[str, str]
-) -> dict[str, tuple[str, ...]]:
-    """The keyword roles, with plural demonyms added as 'people' words (" russians")."""
-    roles = {role: tuple(words) for role, words in data.items()}
-    demonyms = (
+def _demonym_words(forms: dict[str, str]) -> tuple[str, ...]:
+    """Plural demonyms as whole 'people' words (" russians", " sudanese")."""
+    return tuple(
         " " + name.lower()
         for name, form in forms.items()
         if form == "demonym" and name.endswith(("s", "ese"))
     )
-    roles["people"] = roles.get("people", ()) + tuple(demonyms)
+
+
+def _prefilter(data: dict[str, list[str]], forms: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The keyword roles, with plural demonyms added as 'people' words."""
+    roles = {role: tuple(words) for role, words in data.items()}
+    roles["people"] = roles.get("people", ()) + _demonym_words(forms)
     return roles
 
 
@@ -123,7 +126,8 @@ def load_lexicon(lang: str) -> Lexicon:
     return Lexicon(
         language=lang,
         stopwords=frozenset(data["stopwords"]),
-        prefilter=_prefilter(data["prefilter"], codes, forms),
+        prefilter=_prefilter(data["prefilter"], forms),
+        whole_words=frozenset(_demonym_words(forms)),
         gate={k: tuple(frozenset(x) for x in v) for k, v in data["gate"].items()},
         abbreviations=frozenset(data["abbreviations"]),
         patterns={name: compile_words(words) for name, words in data["patterns"].items()},
