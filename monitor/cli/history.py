@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
@@ -30,12 +30,11 @@ from monitor.store import entries as store_entries
 from monitor.store import events as store_events
 from monitor.store import indicators as store_indicators
 from monitor.store.db import transaction
-from monitor.store.indicators import HistoryPoint, IndicatorView
+from monitor.store.indicators import HistoryPage, HistoryPoint, IndicatorView
 from monitor.track import parse_threshold
 
 REGIONS = frozenset({"EU"})  # counterparts that are not countries (see detect's places)
 EVIDENCE_CHARS = 90
-VALUE_OUTCOMES = frozenset({"first_seen", "changed"})  # readings that set the value
 CHART_HEIGHT = 15
 CHART_MAX_WIDTH = 100
 _UNITS = {"d": "days", "h": "hours", "w": "weeks"}
@@ -403,44 +402,42 @@ def history(
     key = figure_key(kind, country, counterpart, unit)
     known_at = parse_when(as_of, end_of_day=True, option="--as-of")
     with opened(settings()) as engine, transaction(engine, readonly=True) as s:
-        points = store_indicators.indicator_history(s, key, as_of=known_at)
+        if json:
+            points = store_indicators.indicator_history(s, key, as_of=known_at)
+            page = None
+        else:
+            page = store_indicators.history_page(s, key, as_of=known_at, limit=limit)
+            points = list(page.latest)
     if not points:
         by = f" by {as_of}" if as_of else ""
         raise MonitorError(f"no readings of {format_indicator(key)}{by}: see `monitor indicators`")
-    if json:
+    if page is None:
         print_json_lines(point_row(p) for p in points)
         return
-    print_summary(key, points, as_of)
+    print_summary(key, page, as_of)
     if chart:
-        drawn = draw_chart(key, points, width=min(console.width, CHART_MAX_WIDTH))
+        drawn = draw_chart(key, page.values, width=min(console.width, CHART_MAX_WIDTH))
         if drawn:
             console.print(drawn, markup=False, highlight=False, soft_wrap=True)
-    print_history_table(points, limit)
+    print_history_table(page)
 
 
-def value_points(points: list[HistoryPoint]) -> list[HistoryPoint]:
-    """The readings that set the series' value: its value over time."""
-    return [p for p in points if p.outcome in VALUE_OUTCOMES]
-
-
-def print_summary(key: IndicatorKey, points: list[HistoryPoint], as_of: str | None) -> None:
-    setting = value_points(points)
-    current = setting[-1] if setting else points[-1]
-    backing = sum(p.backs_current for p in points) if not as_of else None
-    sources = f", {plural(backing, 'source')}" if backing else ""
+def print_summary(key: IndicatorKey, page: HistoryPage, as_of: str | None) -> None:
+    current = page.values[-1] if page.values else page.latest[-1]
+    sources = f", {plural(page.sources, 'source')}" if page.sources and not as_of else ""
     known = f" (as known at {as_of})" if as_of else ""
     console.print(
         f"{format_indicator(key)}: {point_value(current)} since "
-        f"{format_when(current.published)}{sources}; {len(points)} readings{known}",
+        f"{format_when(current.published)}{sources}; {plural(page.readings, 'reading')}{known}",
         markup=False,
         highlight=False,
     )
 
 
-def draw_chart(key: IndicatorKey, points: list[HistoryPoint], *, width: int) -> str | None:
-    """The value over time as a terminal chart (plain text, no colours); None without
-    figures to draw."""
-    drawn = [p for p in value_points(points) if p.figure is not None]
+def draw_chart(key: IndicatorKey, points: Sequence[HistoryPoint], *, width: int) -> str | None:
+    """The readings that set the value, over time, as a terminal chart (plain text, no
+    colours); None without figures to draw."""
+    drawn = [p for p in points if p.figure is not None]
     if not drawn:
         return None
     values = [p.figure.value for p in drawn if p.figure is not None]
@@ -460,8 +457,8 @@ def draw_chart(key: IndicatorKey, points: list[HistoryPoint], *, width: int) -> 
     return text
 
 
-def print_history_table(points: list[HistoryPoint], limit: int) -> None:
-    shown = points[-limit:]
+def print_history_table(page: HistoryPage) -> None:
+    shown = page.latest
     table = Table("published", "value", "outcome", "source", link_column())
     for point in shown:
         table.add_row(
@@ -472,8 +469,8 @@ def print_history_table(points: list[HistoryPoint], limit: int) -> None:
             point.source.link or "",
         )
     console.print(table)
-    if len(shown) < len(points):
-        err_console.print(f"the latest {len(shown)} of {len(points)} readings (see --limit)")
+    if len(shown) < page.readings:
+        err_console.print(f"The latest {len(shown)} of {page.readings:,} readings (see --limit).")
 
 
 # --- monitor entries ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select, text, update
+from sqlalchemy import ColumnElement, Row, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -390,3 +390,73 @@ def lock_tracking(s: Session) -> None:
     in another order); SQLite's write transaction already excludes other writers."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TRACKING_LOCK_KEY})
+
+
+# --- added for `monitor history` on long series: a page of it, not all of it ----------------
+
+VALUE_OUTCOMES = ("first_seen", "changed")  # the readings that set the series' value
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """What `monitor history` shows of a series: how many readings it has (and how many
+    back the current value), its latest readings, and every reading that set its value
+    (the chart), each in publication order. With `as_of`, only what was observed by then."""
+
+    readings: int
+    sources: int
+    latest: tuple[HistoryPoint, ...]
+    values: tuple[HistoryPoint, ...]
+
+
+def history_page(
+    s: Session, key: IndicatorKey, *, as_of: datetime | None = None, limit: int = 30
+) -> HistoryPage:
+    """A page of `indicator_history`: three indexed queries whatever the series' length."""
+    indicator_id = s.scalar(select(IndicatorRow.id).where(IndicatorRow.series == series_of(key)))
+    if indicator_id is None:
+        return HistoryPage(0, 0, (), ())
+    known = [ObservationRow.indicator_id == indicator_id]
+    if as_of is not None:
+        known.append(ObservationRow.observed_at <= as_of)
+    readings, sources = s.execute(
+        select(func.count(), func.count().filter(ObservationRow.backs_current)).where(*known)
+    ).one()
+    newest_first = (ObservationRow.published.desc(), ObservationRow.id.desc())
+    columns = select(*ObservationRow.__table__.columns)  # plain rows: no ORM identity map
+    latest = s.execute(columns.where(*known).order_by(*newest_first).limit(limit))
+    values = s.execute(
+        columns.where(*known, ObservationRow.outcome.in_(VALUE_OUTCOMES)).order_by(
+            ObservationRow.published, ObservationRow.id
+        )
+    )
+    return HistoryPage(
+        readings=readings,
+        sources=sources,
+        latest=tuple(reversed([_point_of(row) for row in latest])),
+        values=tuple(_point_of(row) for row in values),
+    )
+
+
+def _point_of(row: Row[Any]) -> HistoryPoint:
+    """`_point` for a plain row of the observations table."""
+    source = Source(
+        title=row.title,
+        link=row.link,
+        published=row.published,
+        evidence=row.evidence,
+        period_start=row.period_start,
+        period_end=row.period_end,
+    )
+    return HistoryPoint(
+        observation_id=row.id,
+        observed_at=row.observed_at,
+        published=row.published,
+        outcome=row.outcome,
+        backs_current=row.backs_current,
+        source=source,
+        entry_id=row.entry_id,
+        alert_id=row.alert_id,
+        figure=_figure(row.value, row.qualifier, row.unit),
+        status=_status(row.status),
+    )

@@ -195,6 +195,11 @@ def test_history_table_chart_and_json(polled: sa.Engine, database_url: str) -> N
     assert "97,000┤" in chart and "66,000┤" in chart and "2022-09-27" in chart
     assert any("\u2800" < ch <= "\u28ff" for ch in chart)  # the braille line
     assert "first seen" in out and "changed" in out and "https://demo.example.org/" in out
+    latest = invoke(
+        database_url, "history", "emigration", "RU", "--counterpart", "EU", "--limit", "1"
+    )
+    assert latest.stdout.count("https://demo.example.org/") == 1 and "97,000┤" in latest.stdout
+    assert "The latest 1 of 3 readings (see --limit)." in latest.stderr
 
     points = json_lines(
         invoke(database_url, "history", "emigration", "RU", "--counterpart", "EU", "--json")
