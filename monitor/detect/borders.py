@@ -62,17 +62,14 @@ def _verb_status(verb: str, lex: Lexicon) -> BorderStatus | None:
 
 def _actions(s: Sentence, lex: Lexicon) -> list[_Action]:
     found = []
-    verb_first, noun_first, nominal = _patterns(lex.language)
-    for m in verb_first.finditer(s.text):
-        status = _verb_status(m.group("verb"), lex)
-        found.append(_Action(m.start(), m.end(), m.group(0), status))
-    for pattern in (noun_first, nominal):
-        for m in pattern.finditer(s.text):
-            status = _verb_status(m.group("verb"), lex)
-            found.append(_Action(m.start(), m.end(), m.group(0), status))
-    for m in lex.patterns["entry_bar"].finditer(s.text):
+    if s.may("border_noun"):  # the verb, noun and nominal patterns all need a border noun
+        for pattern in _patterns(lex.language):
+            for m in pattern.finditer(s.text):
+                status = _verb_status(m.group("verb"), lex)
+                found.append(_Action(m.start(), m.end(), m.group(0), status))
+    for m in lex.patterns["entry_bar"].finditer(s.text) if s.may("entry_bar") else ():
         found.append(_Action(m.start(), m.end(), m.group(0), None))
-    for m in lex.patterns["entry_open"].finditer(s.text):
+    for m in lex.patterns["entry_open"].finditer(s.text) if s.may("entry_open") else ():
         found.append(_Action(m.start(), m.end(), m.group(0), BorderStatus.REOPENED))
     found.sort(key=lambda a: a.start)
     return found
@@ -82,7 +79,7 @@ def _status(s: Sentence, lex: Lexicon, action: _Action) -> BorderStatus:
     if action.status is not None:
         return action.status
     start, end = s.clause_at(action.start)
-    if lex.has("restricted_cue", s.text[start:end]):
+    if s.has(lex, "restricted_cue", s.text[start:end]):
         return BorderStatus.RESTRICTED
     return BorderStatus.CLOSED
 
@@ -160,7 +157,7 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
 
 
 def _follow_up(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
-    m = lex.patterns["follow_up"].search(s.text)
+    m = lex.patterns["follow_up"].search(s.text) if s.may("follow_up") else None
     if m is None or not ctx.border or blocked(s, lex, m.start(), m.span()):
         return []
     model = ctx.border[-1].event

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from monitor.detect.cues import cues_in
 from monitor.detect.lexicon import Lexicon
 from monitor.detect.numbers import Amount, find_amounts
 from monitor.detect.periods import Period, find_period
@@ -25,6 +26,15 @@ class Sentence:
     historical: bool
     question: bool
     title: bool
+    cues: frozenset[str] | None = None  # lexicon patterns that may match; None: any may
+
+    def may(self, name: str) -> bool:
+        """False when the lexicon pattern `name` matches nowhere in the sentence."""
+        return self.cues is None or name in self.cues
+
+    def has(self, lex: Lexicon, name: str, text: str) -> bool:
+        """Whether lexicon pattern `name` matches in `text`, a part of this sentence."""
+        return self.may(name) and lex.has(name, text)
 
     def clause_at(self, pos: int) -> tuple[int, int]:
         for start, end in self.clauses:
@@ -85,26 +95,29 @@ def read_sentence(
     text: str, lex: Lexicon, ctx: Context, published: date | None, title: bool, full: bool = True
 ) -> Sentence:
     """The sentence read for the rules; with `full` False only its places (for context)."""
-    mentions = find_mentions(text, lex, ctx.earlier())
     if not full:
+        mentions = find_mentions(text, lex, ctx.earlier())
         return Sentence(text, mentions, (), ((0, len(text)),), (None, None), False, False, title)
+    cues = cues_in(text, lex)
     clauses = tuple((start, start + len(part)) for start, part in split_clauses(text))
     return Sentence(
         text=text,
-        mentions=mentions,
-        amounts=find_amounts(text, lex),
+        mentions=find_mentions(text, lex, ctx.earlier(), cues),
+        amounts=find_amounts(text, lex, cues),
         clauses=clauses,
         period=find_period(text, lex, published),
-        historical=_historical(text, lex, ctx, published),
+        historical=_historical(text, lex, published, cues),
         question=text.rstrip().endswith("?"),
         title=title,
+        cues=cues,
     )
 
 
-def _historical(text: str, lex: Lexicon, ctx: Context, published: date | None) -> bool:
-    if lex.has("historical", text):
+def _historical(text: str, lex: Lexicon, published: date | None, cues: frozenset[str]) -> bool:
+    if "historical" in cues and lex.has("historical", text):
         return True
-    for m in lex.patterns["historical_year"].finditer(text):
+    years = lex.patterns["historical_year"].finditer(text) if "historical_year" in cues else ()
+    for m in years:
         year = int(next(g for g in m.groups() if g))
         if published is None or year < published.year - 1:
             return not re.search(r"\bsince\b", text[max(0, m.start() - 12) : m.start() + 1])
@@ -119,7 +132,7 @@ def blocked(sentence: Sentence, lex: Lexicon, pos: int, span: tuple[int, int]) -
         return "historical"
     clause = sentence.clause_text(pos, blank=span)
     for name in ("hedge", "negation"):
-        m = lex.patterns[name].search(clause)
+        m = lex.patterns[name].search(clause) if sentence.may(name) else None
         if m:
             return f"{name}: {m.group(0)}"
     return None

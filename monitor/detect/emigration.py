@@ -59,9 +59,14 @@ def _np_origin(s: Sentence, amount: Amount) -> Mention | None:
 
 def _cue_origin(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
     cue, war = _ends(lex.language, "origin_cue_before"), _ends(lex.language, "origin_war_cue")
+    may_cue, may_war = s.may("origin_cue_before"), s.may("origin_war_cue")
+    if not (may_cue or may_war):
+        return None
     for m in s.mentions_in(*clause):
         before = s.text[clause[0] : m.start]
-        if m.form != "region" and (cue.search(before[-30:]) or war.search(before)):
+        if m.form == "region":
+            continue
+        if may_cue and cue.search(before[-30:]) or may_war and war.search(before):
             return m
     return None
 
@@ -73,7 +78,7 @@ def _people_demonym(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
         after = s.text[m.end : m.end + 30]
         if _OFFICIAL.match(after) or re.search(r"\bexcept\s+$", s.text[: m.start]):
             continue
-        if m.text.endswith("s") or lex.has("people_nouns", after[:25]):
+        if m.text.endswith("s") or s.has(lex, "people_nouns", after[:25]):
             return m
     return None
 
@@ -94,6 +99,7 @@ def _cue_destination(
 ) -> str | None:
     """The place the clause sends people to: a named place first, the nearest to `near`."""
     cue = _ends(lex.language, "destination_cue_before")
+    may_cue = s.may("destination_cue_before")
     mentions = s.mentions_in(*clause)
     found: list[tuple[bool, int, str | None]] = []
     for i, m in enumerate(mentions):
@@ -102,7 +108,7 @@ def _cue_destination(
             continue
         if re.match(r"\s+border", s.text[m.end : m.end + 8]):
             found.append((m.form == "anaphor", abs(m.start - near), code))
-        elif m.form != "demonym" and cue.search(s.text[max(0, m.start - 30) : m.start]):
+        elif m.form != "demonym" and may_cue and cue.search(s.text[max(0, m.start - 30) : m.start]):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             many = nxt is not None and _MORE_PLACES.match(s.text[m.end : nxt.start])
             found.append((m.form == "anaphor", abs(m.start - near), None if many else code))
@@ -121,9 +127,13 @@ def _destination(
     for m in s.mentions:
         if m.form == "name" and m.code != origin and _REPORTER.match(s.text[m.end : m.end + 40]):
             return m.code
-    if not lex.has("emigration_move", s.text[clause[0] : clause[1]]):
+    if not s.has(lex, "emigration_move", s.text[clause[0] : clause[1]]):
         return ctx.destination if ctx.destination != origin else None
     return None
+
+
+def _search(s: Sentence, lex: Lexicon, name: str, text: str) -> re.Match[str] | None:
+    return lex.patterns[name].search(text) if s.may(name) else None
 
 
 def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
@@ -142,10 +152,8 @@ def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
 
 def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> list[Finding]:
     text = s.text[clause[0] : clause[1]]
-    trigger = lex.patterns["emigration_move"].search(text) or lex.patterns[
-        "emigration_static"
-    ].search(text)
-    if trigger is None or lex.has("blocker", text) or lex.has("emigration_decoy", text):
+    trigger = _search(s, lex, "emigration_move", text) or _search(s, lex, "emigration_static", text)
+    if trigger is None or s.has(lex, "blocker", text) or s.has(lex, "emigration_decoy", text):
         return []
     at = clause[0] + trigger.start()
     if blocked(s, lex, at, (at, at + len(trigger.group(0)))):
@@ -174,7 +182,7 @@ def _remember(s: Sentence, lex: Lexicon, ctx: Context) -> None:
 
 def find_emigration(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
     """Emigration flows and stocks stated in `s`; remembers origin and destination."""
-    if not (lex.has("emigration_move", s.text) or lex.has("emigration_static", s.text)):
+    if not (s.has(lex, "emigration_move", s.text) or s.has(lex, "emigration_static", s.text)):
         return []
     found = []
     for clause in s.clauses:

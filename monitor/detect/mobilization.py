@@ -64,20 +64,20 @@ def _actor(s: Sentence, pos: int, ctx: Context) -> tuple[str | None, str]:
 
 def _is_decoy(s: Sentence, lex: Lexicon, start: int) -> bool:
     window = s.text[max(0, start - 12) : start + 60]
-    return lex.has("mobilization_decoy", window)
+    return s.has(lex, "mobilization_decoy", window)
 
 
 def _is_anchor(s: Sentence, lex: Lexicon, start: int, end: int) -> bool:
     clause_start, _ = s.clause_at(start)
     before = s.text[max(clause_start, start - 70) : start]
-    return bool(lex.has("anchor_before", before) or lex.has("anchor_after", s.text[end : end + 40]))
+    return s.has(lex, "anchor_before", before) or s.has(lex, "anchor_after", s.text[end : end + 40])
 
 
 def _figured(s: Sentence, lex: Lexicon, ctx: Context, trigger: re.Match[str]) -> list[Finding]:
     found = []
     start, end = s.clause_at(trigger.start())
     clause = s.text[start:end]
-    if lex.has("blocker", clause):
+    if s.has(lex, "blocker", clause):
         return []
     for amount in s.amounts:
         if not (start <= amount.start < end) or amount.value is None or not amount.people:
@@ -92,7 +92,10 @@ def _figured(s: Sentence, lex: Lexicon, ctx: Context, trigger: re.Match[str]) ->
 
 
 def _unfigured(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
-    for m in lex.patterns["mobilization_strong"].finditer(s.text):
+    strong = (
+        lex.patterns["mobilization_strong"].finditer(s.text) if s.may("mobilization_strong") else ()
+    )
+    for m in strong:
         if _is_decoy(s, lex, m.start()) or _is_anchor(s, lex, m.start(), m.end()):
             continue
         if blocked(s, lex, m.start(), (m.start(), m.start())):

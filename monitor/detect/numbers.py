@@ -20,8 +20,16 @@ _DIGITS = (
 )
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and|or)\s*$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _WORDY = re.compile(r"(?i)(?:ty|teen|ten|eleven|twelve|hundred|thousand|million|billion)\b")
+
+
+_Cues = frozenset[str] | None
+
+
+def _may(cues: _Cues, name: str) -> bool:
+    return cues is None or name in cues
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +88,17 @@ def _raw_numbers(sentence: str, lex: Lexicon) -> list[tuple[int, int, int]]:
     pats = _patterns(lex.language)
     found: list[tuple[int, int, int]] = []
     taken: list[tuple[int, int]] = []
-    phrases = pats.phrases.finditer(sentence) if _WORDY.search(sentence) else ()
+    wordy = _WORDY.search(sentence) is not None
+    phrases = pats.phrases.finditer(sentence) if wordy else ()
     for m in phrases:
         found.append((m.start(), m.end(), lex.number_phrases[m.group(0).lower()]))
         taken.append(m.span())
-    for m in pats.number.finditer(sentence):
+    digits = pats.number.finditer(sentence) if _DIGIT.search(sentence) else ()
+    for m in digits:
         if not any(a < m.end() and m.start() < b for a, b in taken):
             found.append((m.start(), m.end(), _digit_value(m, lex)))
             taken.append(m.span())
-    words = pats.words.finditer(sentence) if _WORDY.search(sentence) else ()
+    words = pats.words.finditer(sentence) if wordy else ()
     for m in words:
         run = m.group(0).strip(" -")
         try:
@@ -110,21 +120,24 @@ def _qualifier(before: str, lex: Lexicon) -> tuple[Qualifier, int] | None:
     return Qualifier(m.lastgroup), len(before) - m.start()
 
 
-def _is_people(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
+def _is_people(sentence: str, start: int, end: int, lex: Lexicon, cues: _Cues) -> bool:
     after = sentence[end:].lstrip(" -")
     before = sentence[max(0, start - 25) : start].rstrip()
     nonpeople = lex.patterns["nonpeople_after"]
-    if nonpeople.match(after):
-        return False
-    second = re.match(r"[\w'’]+\s+", after)
-    if second and nonpeople.match(after[second.end() :]):
-        return False
-    if _ends_with(lex, "nonpeople_before").search(before):
+    if _may(cues, "nonpeople_after"):
+        if nonpeople.match(after):
+            return False
+        second = re.match(r"[\w'’]+\s+", after)
+        if second and nonpeople.match(after[second.end() :]):
+            return False
+    if _may(cues, "nonpeople_before") and _ends_with(lex, "nonpeople_before").search(before):
         return False
     if _is_date(before, after, lex):
         return False
     text = sentence[start:end].strip()
-    return not (_YEAR.fullmatch(text) and not lex.has("people_nouns", after[:20]))
+    if not _YEAR.fullmatch(text):
+        return True
+    return _may(cues, "people_nouns") and lex.has("people_nouns", after[:20])
 
 
 @cache
@@ -144,16 +157,17 @@ def _is_date(before: str, after: str, lex: Lexicon) -> bool:
     return bool(first and first.group(1).lower() in lex.months and first.group(1)[0].isupper())
 
 
-def _vague(sentence: str, lex: Lexicon, taken: list[tuple[int, int]]) -> list[Amount]:
+def _vague(sentence: str, lex: Lexicon, taken: list[tuple[int, int]], cues: _Cues) -> list[Amount]:
     found = []
-    for m in lex.patterns["vague"].finditer(sentence):
+    for m in lex.patterns["vague"].finditer(sentence) if _may(cues, "vague") else ():
         if not any(a < m.end() and m.start() < b for a, b in taken):
             found.append(Amount(m.start(), m.start(), m.end(), None, None))
     return found
 
 
-def find_amounts(sentence: str, lex: Lexicon) -> tuple[Amount, ...]:
-    """Every figure in `sentence`, with its qualifier; a range gives its lower bound."""
+def find_amounts(sentence: str, lex: Lexicon, cues: _Cues = None) -> tuple[Amount, ...]:
+    """Every figure in `sentence`, with its qualifier; a range gives its lower bound.
+    `cues` (from `cues_in`) lets it skip the lexicon patterns that match nowhere."""
     raw = _raw_numbers(sentence, lex)
     amounts: list[Amount] = []
     skip_until = -1
@@ -172,10 +186,10 @@ def find_amounts(sentence: str, lex: Lexicon) -> tuple[Amount, ...]:
             last = skip_until
             between = _BETWEEN.search(sentence[max(0, start - 10) : start])
             first = start - (len(between.group(0)) if between else 0) if not q else first
-        people = _is_people(sentence, start, last, lex)
+        people = _is_people(sentence, start, last, lex, cues)
         amounts.append(Amount(max(0, first), start, end, value, qualifier, people))
     taken = [(a.start, a.end) for a in amounts]
-    return tuple(sorted(amounts + _vague(sentence, lex, taken), key=lambda a: a.start))
+    return tuple(sorted(amounts + _vague(sentence, lex, taken, cues), key=lambda a: a.start))
 
 
 def parse_number(text: str, lang: str = "en") -> int | None:

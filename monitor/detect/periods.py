@@ -84,24 +84,25 @@ def _weekday_before(lex: Lexicon, name: str, published: date) -> date | None:
 
 def find_period(sentence: str, lex: Lexicon, published: date | None) -> Period:
     """(start, end) stated or inferable in `sentence`; (None, None) when unknown."""
-    m = _RANGE.search(sentence)
+    lowered = sentence.lower()  # plain substring tests first: most sentences give no period
+    m = _RANGE.search(sentence) if "from " in lowered or "between " in lowered else None
     if m:
         return _range(lex, m, published)
     if published is None:
         return _NONE
-    m = _SINCE.search(sentence)
+    m = _SINCE.search(sentence) if "since " in sentence else None
     if m:
         start = _make(lex, m, "a", published)
         if m.group("wd"):
             start = _weekday_before(lex, m.group("wd"), published)
         return (start, published) if start and start <= published else _NONE
-    m = _LAST.search(sentence)
+    m = _LAST.search(sentence) if "last " in lowered or "past " in lowered else None
     if m:
         count = _SMALL.get(m.group("n") or "", 0) or int(m.group("n") or 1)
         unit = m.group("unit").lower().rstrip("s")
         days = count * {"day": 1, "week": 7, "month": 30}[unit]
         return (published - timedelta(days=days), published)
-    m = _FIRST_WEEK.search(sentence)
+    m = _FIRST_WEEK.search(sentence) if "first week" in sentence else None
     if m:
         month = lex.months.get((m.group("m") or "").lower()) or published.month
         year = published.year if month <= published.month else published.year - 1

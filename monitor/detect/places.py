@@ -67,14 +67,18 @@ def names_a_place(text: str, lex: Lexicon) -> bool:
     return False
 
 
-def find_mentions(sentence: str, lex: Lexicon, earlier: Sequence[str] = ()) -> tuple[Mention, ...]:
+def find_mentions(
+    sentence: str, lex: Lexicon, earlier: Sequence[str] = (), cues: frozenset[str] | None = None
+) -> tuple[Mention, ...]:
     """Places in `sentence`. An anaphor ("the nation") gets as candidates the countries named
-    before it in the sentence (nearest first), then `earlier` (the item's countries)."""
+    before it in the sentence (nearest first), then `earlier` (the item's countries).
+    `cues` (from `cues_in`) lets it skip the anaphor search when there is none."""
     found = [
         Mention(start, end, name, lex.places[name], lex.place_forms[name])
         for start, end, name in _names(sentence, lex.language)
     ]
-    for m in lex.patterns["anaphors"].finditer(sentence):
+    anaphors = () if cues is not None and "anaphors" not in cues else None
+    for m in anaphors if anaphors is not None else lex.patterns["anaphors"].finditer(sentence):
         before = [x for x in reversed(found) if x.end <= m.start() and x.form != "region"]
         found.append(_anaphor(m, before, earlier))
     return tuple(sorted((x for x in found if x.codes), key=lambda x: x.start))

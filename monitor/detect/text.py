@@ -7,7 +7,7 @@ import re
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|tr|blockquote)\b[^>]{0,2000}>", re.IGNORECASE)
-_SPACE = re.compile(r"[ \t\r\n\u00a0\u2009\u202f]+")
+_DOTS = re.compile(r"([.!?][\"”’]?)(?:\s*\.)+(?=\s|$)")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # A sentence ends at . ! ? (and closing quotes), before a space and an upper-case letter,
 # a digit or an opening quote.
@@ -15,7 +15,7 @@ _BOUNDARY = re.compile(r"([.!?]['\"”’)]*)\s+(?=[\"“‘'(]?[A-Z0-9])")
 _CLAUSE = re.compile(
     r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d)))\s*"
 )
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_WORD_BEFORE = re.compile(r"[\w.]+$")
 
 
 def clean_text(raw: str) -> str:
@@ -30,16 +30,17 @@ def clean_text(raw: str) -> str:
         raw = _TAG.sub(" ", raw)
     if "&" in raw:
         raw = html.unescape(raw)
-    text = _SPACE.sub(" ", raw)
-    text = re.sub(r"([.!?][\"”’]?)(?:\s*\.)+(?=\s|$)", r"\1", text)
-    return _SPACE.sub(" ", re.sub(r"^[.\s]+", "", text)).strip()
+    text = " ".join(raw.split())  # every space, no-break and thin ones too, becomes one
+    if "." in text:
+        text = _DOTS.sub(r"\1", text).lstrip(". ")
+    return " ".join(text.split())
 
 
 def _ends_with_abbreviation(chunk: str, abbreviations: frozenset[str]) -> bool:
-    match = _WORD_BEFORE.search(chunk)
+    match = _WORD_BEFORE.search(chunk[-24:])  # a search for "$" reads the whole chunk
     if match is None:
         return False
-    word = match.group(1).rstrip(".")
+    word = match.group(0).rstrip(".")
     if len(word) == 1 and word.isupper():  # an initial: "Vladimir V. Putin"
         return True
     return word in abbreviations or word.split(".")[-1] in abbreviations
