@@ -50,6 +50,7 @@ class Round:
     ok: int  # 200 responses the farm served in the round
     not_modified: int  # 304 responses
     new_entries: int  # what the contender says it found (bare: entries parsed)
+    inner_seconds: float | None = None  # the round as the contender timed it, if it says
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,10 @@ class Outcome:
         times = [run.rounds[index].seconds for run in self.runs]
         return statistics.median(times) if times else None
 
+    def median_inner(self, index: int) -> float | None:
+        times = [t for run in self.runs if (t := run.rounds[index].inner_seconds) is not None]
+        return statistics.median(times) if times else None
+
 
 # --- the worker side: one contender, three rounds, one JSON line out -------------------
 
@@ -86,19 +91,22 @@ def farm_call(farm_url: str, path: str, method: str = "GET") -> dict[str, Any]:
         return reply
 
 
-def timed_rounds(farm_url: str, fraction: float, poll: Callable[[], int]) -> list[Round]:
-    """Run `poll` three times, advancing the farm before the third; time each call."""
+def timed_rounds(
+    farm_url: str, fraction: float, poll: Callable[[], tuple[int, float | None]]
+) -> list[Round]:
+    """Run `poll` three times, advancing the farm before the third; time each call.
+    `poll` returns the new entries and, if it knows, its own time for the round."""
     rounds = []
     for name in ROUNDS:
         if name == "5%":
             farm_call(farm_url, f"/advance?fraction={fraction}", "POST")
         before = farm_call(farm_url, "/stats")
         started = time.perf_counter()
-        new_entries = poll()
+        new_entries, inner = poll()
         seconds = time.perf_counter() - started
         after = farm_call(farm_url, "/stats")
         ok, not_modified = (after[k] - before[k] for k in ("ok", "not_modified"))
-        rounds.append(Round(seconds, ok, not_modified, new_entries))
+        rounds.append(Round(seconds, ok, not_modified, new_entries, inner))
     return rounds
 
 
@@ -110,7 +118,7 @@ def run_bare(farm_url: str, fraction: float) -> tuple[list[Round], str]:
     urls = feed_urls(farm_url)
     etags: dict[str, str] = {}
 
-    def poll() -> int:
+    def poll() -> tuple[int, None]:
         parsed = 0
         for url in urls:
             headers = {"If-None-Match": etags[url]} if url in etags else {}
@@ -121,7 +129,7 @@ def run_bare(farm_url: str, fraction: float) -> tuple[list[Round], str]:
             parsed += len(feedparser.parse(response.content).entries)
             if etag := response.headers.get("ETag"):
                 etags[url] = etag
-        return parsed
+        return parsed, None
 
     with httpx.Client(timeout=30) as client:
         return timed_rounds(farm_url, fraction, poll), ""
@@ -136,7 +144,7 @@ def run_reader(
     for url in feed_urls(farm_url):
         reader.add_feed(url)
 
-    def poll() -> int:
+    def poll() -> tuple[int, None]:
         new, errors = 0, []
         for result in reader.update_feeds_iter(scheduled=False, workers=workers):
             if isinstance(result.value, Exception):
@@ -145,7 +153,7 @@ def run_reader(
                 new += result.value.new
         if errors:
             raise BenchError(f"reader failed on {len(errors)} feeds, first {errors[0]}")
-        return new
+        return new, None
 
     with reader:
         return timed_rounds(farm_url, fraction, poll), f"workers={workers}"
@@ -179,18 +187,20 @@ def run_monitor(
         opml.write_bytes(response.read())
     monitor_cli("db", "upgrade", env=env)
     monitor_cli("feeds", "import-opml", str(opml), env=env)
-    started = time.perf_counter()
-    monitor_cli("--help", env=env)
-    startup = time.perf_counter() - started
 
-    def poll() -> int:
+    def poll() -> tuple[int, float]:
         summary = monitor_cli("poll", "--once", "--all", env=env)
-        found = re.search(r"new_entries=(\d+)", summary)
-        if found is None:
+        new = re.search(r"\bnew_entries=(\d+)", summary)
+        seconds = re.search(r"\bseconds=([\d.]+)", summary)
+        if new is None or seconds is None:
             raise BenchError(f"no summary from `monitor poll`: {summary.strip()[:200]!r}")
-        return int(found.group(1))
+        return int(new.group(1)), float(seconds.group(1))
 
-    return timed_rounds(farm_url, fraction, poll), f"cli_startup={startup:.2f}s"
+    rounds = timed_rounds(farm_url, fraction, poll)
+    inner = " ".join(
+        f"{name}={r.inner_seconds:.2f}s" for name, r in zip(ROUNDS, rounds, strict=True)
+    )
+    return rounds, f"in-process {inner}"
 
 
 def work(args: argparse.Namespace) -> int:
@@ -319,19 +329,23 @@ def say(message: str) -> None:
 
 
 def speedups(outcomes: dict[str, Outcome]) -> dict[str, list[float | None]]:
-    """monitor's speed-up over the best reader and over bare, per round."""
+    """monitor's speed-up over the best reader and over bare, per round; "in-process"
+    compares monitor's own time for the round, without starting the CLI."""
     readers = [name for name in outcomes if name.startswith("reader")]
     result: dict[str, list[float | None]] = {}
-    for mine in ("monitor", "monitor-1cpu"):
-        if mine not in outcomes:
+    for mine in ("monitor", "monitor-1cpu", "monitor in-process"):
+        outcome = outcomes.get(mine.removesuffix(" in-process"))
+        if outcome is None:
             continue
+        ours = outcome.median_inner if mine.endswith("in-process") else outcome.median
         for label, others in (("reader (best)", readers), ("bare", ["bare"])):
             ratios: list[float | None] = []
             for index in range(len(ROUNDS)):
                 theirs = [t for o in others if o in outcomes if (t := outcomes[o].median(index))]
-                ours = outcomes[mine].median(index)
-                ratios.append(min(theirs) / ours if theirs and ours else None)
-            result[f"{mine} vs {label}"] = ratios
+                mine_seconds = ours(index)
+                ratios.append(min(theirs) / mine_seconds if theirs and mine_seconds else None)
+            if any(ratio is not None for ratio in ratios):
+                result[f"{mine} vs {label}"] = ratios
     return result
 
 
@@ -340,6 +354,9 @@ def report(outcomes: dict[str, Outcome], args: argparse.Namespace) -> dict[str, 
     for name, outcome in outcomes.items():
         contenders[name] = {
             "median_seconds": dict(zip(ROUNDS, map(outcome.median, range(3)), strict=True)),
+            "median_inner_seconds": dict(
+                zip(ROUNDS, map(outcome.median_inner, range(3)), strict=True)
+            ),
             "peak_rss_mb": max((r.peak_rss_mb for r in outcome.runs), default=None),
             "tree_rss_mb": max((r.tree_rss_mb for r in outcome.runs), default=None),
             "runs": [asdict(r) for r in outcome.runs],
@@ -368,6 +385,9 @@ def print_table(result: dict[str, Any]) -> None:
         cells = [fmt(data["median_seconds"][r], "{:.2f}") for r in ROUNDS]
         cells += [fmt(data["peak_rss_mb"], "{:.0f}"), fmt(data["tree_rss_mb"], "{:.0f}")]
         table.add_row(name, *cells)
+        inner = data["median_inner_seconds"]
+        if any(inner[r] is not None for r in ROUNDS):
+            table.add_row(f"  {name} in-process", *(fmt(inner[r], "{:.2f}") for r in ROUNDS))
     table.add_section()
     for label, ratios in result["speedup"].items():
         table.add_row(label, *(fmt(ratios[r], "{:.1f}x") for r in ROUNDS), "", "")
