@@ -109,7 +109,12 @@ class EntryRow(Base):
 
 class EventRow(Base):
     __tablename__ = "events"
-    __table_args__ = (Index(None, "country", "kind", "published"),)
+    __table_args__ = (
+        Index(None, "country", "kind", "published"),
+        # migration 0003, for the history CLI: newest first, per country and of all
+        Index(None, "country", "published", "id"),
+        Index(None, "published", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
@@ -164,6 +169,9 @@ class ObservationRow(Base):
     __table_args__ = (
         Index(None, "indicator_id", "observed_at"),
         Index(None, "indicator_id", "backs_current"),
+        # migration 0003, for `monitor history`: the latest readings, the value changes
+        Index(None, "indicator_id", "published", "id"),
+        Index(None, "indicator_id", "outcome", "published", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
