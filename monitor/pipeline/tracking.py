@@ -191,10 +191,10 @@ def store_detected(
 ) -> int:
     """Replace each entry's events and track them; a story already seen in another feed or
     entry keeps no events of its own and adds a source instead. Returns the events stored."""
-    seen_elsewhere = store_entries.fingerprints_seen_elsewhere(session, entries)
+    told_before = store_entries.entries_seen_elsewhere(session, entries)
     stored = 0
     for entry in entries:
-        duplicate = entry.fingerprint in seen_elsewhere
+        duplicate = entry.id in told_before
         found = () if duplicate else tuple(events_of(entry))
         store_events.replace_events(session, entry, found, now=now)
         if duplicate:

@@ -54,3 +54,16 @@ def test_reprocess_since_skips_older_entries(engine: sa.Engine) -> None:
     later = datetime(2026, 4, 1, tzinfo=UTC)
     summary = reprocess_entries(engine, since=later, clock=lambda: T0, policy_for=POLICY)
     assert summary.entries == 0
+
+
+def test_one_story_twice_in_one_batch_is_detected_once(engine: sa.Engine) -> None:
+    text = "Finland has closed its border with Russia."
+    twins = [
+        NewEntry("a", None, "Finland shuts border", text, T0, fingerprint="same-story"),
+        NewEntry("b", None, "Finland shuts border", text, T0, fingerprint="same-story"),
+    ]
+    with transaction(engine) as s:
+        feed = feeds.add_feed(s, "https://a.example/rss", interval_seconds=60, now=T0)
+        entries.store_entries(s, feed.id, twins, fetched_at=T0)
+    summary = reprocess_entries(engine, since=None, clock=lambda: T0, policy_for=POLICY)
+    assert (summary.entries, summary.events) == (2, 1)
