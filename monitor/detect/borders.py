@@ -16,7 +16,7 @@ _FILLER = (
     r"with|until|due|because|over|down|out)\b)[\w'’-]+\s+){0,6}?"
 )
 _AFTER_NOUN = (
-    r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|[A-Z][\w'’-]*))*"
+    r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|(?-i:[A-Z])[\w'’-]*))*"
     r",?\s+(?:(?:will|would|shall|to|has|have|had|is|are|was|were)\s+)?"
     r"(?:(?:be|been|remain|remains|remained|stay|stays|stayed|being)\s+)?"
     r"(?:(?:fully|completely|partially|temporarily|practically|officially|now|also|again)\s+)?"
@@ -27,12 +27,22 @@ _PARTICIPLE = (
 )
 
 
+# an adjective, not a verb: "its last open crossing", "the border will stay open"
+_OPEN_ADJECTIVE = re.compile(
+    r"(?i)\b(?:last|only|remaining|still|an|the|its|their|be|stay|stays|stayed|remain|remains"
+    r"|remained|kept|keep|keeps|keeping)\s+$"
+)
+_BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:land\s+)?(?:border|frontier|crossing)")
+_PAIR = re.compile(r"(?i)\b(?:between\b|their\s+(?:\w+\s+)?(?:common\s+|shared\s+)?borders?\b)")
+
+
 @dataclass(frozen=True, slots=True)
 class _Action:
     start: int  # where the subject must come before
     end: int
     text: str
     status: BorderStatus | None  # None: decide from the clause
+    verb: tuple[int, int]  # the words that name the act: no hedge or denial among them
 
 
 @cache
@@ -66,13 +76,31 @@ def _actions(s: Sentence, lex: Lexicon) -> list[_Action]:
         for pattern in _patterns(lex.language):
             for m in pattern.finditer(s.text):
                 status = _verb_status(m.group("verb"), lex)
-                found.append(_Action(m.start(), m.end(), m.group(0), status))
-    for m in lex.patterns["entry_bar"].finditer(s.text) if s.may("entry_bar") else ():
-        found.append(_Action(m.start(), m.end(), m.group(0), None))
-    for m in lex.patterns["entry_open"].finditer(s.text) if s.may("entry_open") else ():
-        found.append(_Action(m.start(), m.end(), m.group(0), BorderStatus.REOPENED))
+                if status is BorderStatus.REOPENED and _keeps_open(s, lex, m):
+                    continue
+                found.append(_Action(m.start(), m.end(), m.group(0), status, m.span("verb")))
+    for name, status in _ENTRY_ACTS:
+        for m in lex.patterns[name].finditer(s.text) if s.may(name) else ():
+            found.append(_Action(m.start(), m.end(), m.group(0), status, m.span()))
     found.sort(key=lambda a: a.start)
     return found
+
+
+_ENTRY_ACTS = (
+    ("entry_bar", None),
+    ("entry_restrict", BorderStatus.RESTRICTED),
+    ("entry_open", BorderStatus.REOPENED),
+)
+
+
+def _keeps_open(s: Sentence, lex: Lexicon, m: re.Match[str]) -> bool:
+    """'open' as an adjective ("its last open crossing") or a border kept open: no change."""
+    verb = m.group("verb").lower()
+    if verb == "open" and _OPEN_ADJECTIVE.search(
+        s.text[max(0, m.start("verb") - 12) : m.start("verb")]
+    ):
+        return True
+    return s.has(lex, "stay_open", m.group(0))
 
 
 def _status(s: Sentence, lex: Lexicon, action: _Action) -> BorderStatus:
@@ -89,7 +117,11 @@ def _actors(s: Sentence, action: _Action, ctx: Context) -> list[Mention]:
     before = [
         m for m in s.mentions if m.end <= action.start and m.form != "region" or _inside(m, action)
     ]
-    before = [m for m in before if m.start >= clause_start and not _is_object(s, m)]
+    before = [
+        m
+        for m in before
+        if m.start >= clause_start and not _is_object(s, m) and not _names_the_border(s, m)
+    ]
     if before:
         return coordinated(s.mentions, s.mentions.index(before[-1]), s.text)
     after = [m for m in s.mentions if m.start >= action.end and m.form in ("name", "anaphor")]
@@ -101,6 +133,11 @@ def _actors(s: Sentence, action: _Action, ctx: Context) -> list[Mention]:
 def _inside(m: Mention, action: _Action) -> bool:
     inside = action.start <= m.start and m.end <= action.end
     return inside and m.form == "demonym" and action.text.lower().startswith("only")
+
+
+def _names_the_border(s: Sentence, m: Mention) -> bool:
+    """'the Russian border': the people's adjective names the other side, not the actor."""
+    return m.form == "demonym" and _BORDER_AFTER.match(s.text, m.end) is not None
 
 
 def _is_object(s: Sentence, m: Mention) -> bool:
@@ -119,23 +156,32 @@ def _counterparts(s: Sentence, action: _Action, actors: list[str]) -> list[str]:
             pair = [c for x in following_list(inside, i, s.text) for c in x.codes]
             return [c for c in pair if c not in actors][:1]
     for m in inside:
-        after = s.text[m.end : m.end + 24]
-        if re.match(r"(?:-\w+)?\s+(?:border|frontier|crossing)", after) and m.code not in actors:
+        if _BORDER_AFTER.match(s.text, m.end) and m.code not in actors:
             return [m.code]
     for m in inside:
         if m.start < action.start or m.code in actors:
             continue
-        before = s.text[max(start, m.start - 12) : m.start]
+        before = s.text[max(start, m.start - 40) : m.start]
         if m.form == "demonym" and not re.search(r"\bexcept\s+(?:for\s+)?$", before):
             return [m.code]
-        if m.form == "name" and re.search(r"\b(?:to|for)\s+$", before):
+        if m.form == "name" and _TRAVELLERS_FROM.search(before):
             return [m.code]
     return []
+
+
+# the people concerned: "to Chile", "for Peru", "travellers from China", "who have been in Brazil"
+_TRAVELLERS_FROM = re.compile(
+    r"(?i)(?:\b(?:to|for)|(?:travell?ers|visitors|arrivals|passengers|nationals|foreigners|people"
+    r"|anyone|those)\s+(?:arriving\s+|coming\s+)?from|\bbeen in|\btravell?ed (?:to|through)"
+    r"|\bvisited)\s+(?:the\s+)?$"
+)
 
 
 def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> list[Finding]:
     status = _status(s, lex, action)
     actors = _actors(s, action, ctx)
+    if _by_others(s, lex, action):
+        return []
     codes = [c for m in actors for c in (m.codes if m.form == "group" else [pick(m)]) if c]
     pair = [m for m in s.mentions if m.form == "group" and m.text.lower().endswith("countries")]
     if not codes and pair:
@@ -146,7 +192,7 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
     found = []
     for code in dict.fromkeys(codes):
         others: list[str | None] = list(_counterparts(s, action, [code]))
-        if not others and len(codes) == 2 and re.search(r"\bbetween\b", s.text):
+        if not others and len(codes) == 2 and _PAIR.search(s.text):
             others = [c for c in codes if c != code]
         for other in others or [None]:
             event_cues = [*cues, f"country: {code}", f"counterpart: {other}"]
@@ -154,6 +200,12 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
                 make_finding(EventKind.BORDER_CLOSURE, code, s, event_cues, other, status=status)
             )
     return found
+
+
+def _by_others(s: Sentence, lex: Lexicon, action: _Action) -> bool:
+    """Drivers, protesters or the weather close a crossing: no state acts."""
+    start, _ = s.clause_at(action.start)
+    return s.has(lex, "border_decoy", s.text[start : action.start])
 
 
 def _follow_up(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
@@ -183,7 +235,7 @@ def find_border_closures(s: Sentence, lex: Lexicon, ctx: Context) -> list[Findin
     """Border closures, restrictions and reopenings stated in `s`."""
     found: list[Finding] = []
     for action in _actions(s, lex):
-        if blocked(s, lex, action.start, (action.start, action.end)):
+        if blocked(s, lex, action.start, action.verb):
             continue
         found.extend(_events_for(s, lex, ctx, action))
     if not found:

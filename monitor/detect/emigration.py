@@ -145,6 +145,7 @@ def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
         for a in s.amounts
         if clause[0] <= a.start < clause[1]
         and a.people
+        and not a.baseline
         and a.start > cut
         and not _MILITARY_NP.match(s.text[a.end : a.end + 40])
     ]

@@ -22,6 +22,10 @@ _PASSIVE = (
 )
 
 
+# "160,000 men aged 18 to 30 to be conscripted"
+_AGES = r"(?:(?:aged|between the ages of|ages)\s+\d+\s*(?:to|-|–|and)\s*\d+\s+)?"
+
+
 @cache
 def _attached(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     trigger = load_lexicon(lang).patterns["mobilization_trigger"].pattern
@@ -30,7 +34,7 @@ def _attached(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[s
         re.IGNORECASE,
     )
     noun_after = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + _MILITARY + r"\b", re.IGNORECASE)
-    passive_after = re.compile(r"^\s+(?:[\w-]+\s+){0,3}?" + _PASSIVE, re.IGNORECASE)
+    passive_after = re.compile(r"^\s+(?:[\w-]+\s+){0,3}?" + _AGES + _PASSIVE, re.IGNORECASE)
     return after_trigger, noun_after, passive_after
 
 
@@ -81,6 +85,8 @@ def _figured(s: Sentence, lex: Lexicon, ctx: Context, trigger: re.Match[str]) ->
         return []
     for amount in s.amounts:
         if not (start <= amount.start < end) or amount.value is None or not amount.people:
+            continue
+        if amount.baseline:
             continue
         if not _is_attached(s, amount, lex):
             continue

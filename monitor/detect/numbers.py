@@ -38,6 +38,7 @@ class Amount:
 
     `start` includes the qualifier words; `num_start`..`end` is the number itself.
     `people` is False when the figure counts something else (%, km, money, days, ages).
+    `baseline` is True for a prior figure the news compares with ("up from 5,000").
     """
 
     start: int
@@ -46,6 +47,7 @@ class Amount:
     value: int | None
     qualifier: Qualifier | None
     people: bool = True
+    baseline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,10 @@ def find_amounts(sentence: str, lex: Lexicon, cues: _Cues = None) -> tuple[Amoun
             between = _BETWEEN.search(sentence[max(0, start - 10) : start])
             first = start - (len(between.group(0)) if between else 0) if not q else first
         people = _is_people(sentence, start, last, lex, cues)
-        amounts.append(Amount(max(0, first), start, end, value, qualifier, people))
+        baseline = _may(cues, "comparison_before") and bool(
+            _ends_with(lex, "comparison_before").search(sentence[max(0, first - 40) : first])
+        )
+        amounts.append(Amount(max(0, first), start, end, value, qualifier, people, baseline))
     taken = [(a.start, a.end) for a in amounts]
     return tuple(sorted(amounts + _vague(sentence, lex, taken, cues), key=lambda a: a.start))
 

@@ -13,7 +13,8 @@ _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # a digit or an opening quote.
 _BOUNDARY = re.compile(r"([.!?]['\"”’)]*)\s+(?=[\"“‘'(]?[A-Z0-9])")
 _CLAUSE = re.compile(
-    r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d)))\s*"
+    r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d))"
+    r"|,\s*(?=(?:warning|adding|saying|noting|urging|stressing|arguing|cautioning)\b))\s*"
 )
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 
@@ -65,7 +66,8 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[str, ...]
 
 
 def split_clauses(sentence: str) -> tuple[tuple[int, str], ...]:
-    """(offset, text) of the clauses of a sentence, split at ';', ', while', ', but'."""
+    """(offset, text) of the clauses of a sentence, split at ';', ', while', ', but' and
+    before a trailing report (', warning that ...', ', adding ...')."""
     clauses: list[tuple[int, str]] = []
     start = 0
     for match in _CLAUSE.finditer(sentence):
