@@ -17,7 +17,7 @@ from monitor.alerts.send import DeliveryResult, send_message
 from monitor.cli.app import app
 from monitor.cli.common import console, err_console, now, print_json_lines, settings
 from monitor.cli.common import when as format_when
-from monitor.cli.history import opened
+from monitor.cli.query_options import opened
 from monitor.config import Settings
 from monitor.errors import ConfigError, MonitorError
 from monitor.model import EventKind

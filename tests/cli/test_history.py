@@ -126,6 +126,10 @@ def test_events_filters_and_outputs(polled: sa.Engine, database_url: str) -> Non
     assert all(r["published"] < "2022-09-21" for r in older)
     assert len(older) < len(rows)
 
+    ages = json_lines(invoke(database_url, "events", "--json", "--since", "36500d"))
+    assert len(ages) == len(rows)
+    assert json_lines(invoke(database_url, "events", "--json", "--since", "2W")) == []  # 2022
+
     feed_id = ru_eu[0]["feed_id"]
     of_feed = json_lines(invoke(database_url, "events", "--json", "--feed", str(feed_id)))
     assert of_feed and {r["feed_id"] for r in of_feed} == {feed_id}
