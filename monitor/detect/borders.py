@@ -13,7 +13,7 @@ from monitor.model import BorderStatus, Event, EventKind
 
 _FILLER = (
     r"(?:(?!(?:near|at|by|along|on|across|to|from|for|in|into|after|before|and|or|as|"
-    r"with|until|due|because|over|down|out)\b)[\w'’-]+\s+){0,6}?"
+    r"with|until|due|because|over|down|out)\b)[\w'’-]+,?\s+){0,6}?"
 )
 _AFTER_NOUN = (
     r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|(?-i:[A-Z])[\w'’-]*))*"
