@@ -10,9 +10,8 @@ from datetime import date
 import pytest
 
 from monitor.detect import detect
-from tests.detect.test_rules import facts
-
 from monitor.model import BorderStatus, EventKind
+from tests.detect.test_rules import facts
 
 M, B, E = EventKind.MOBILIZATION, EventKind.BORDER_CLOSURE, EventKind.EMIGRATION
 C, R, RE = BorderStatus.CLOSED, BorderStatus.RESTRICTED, BorderStatus.REOPENED
