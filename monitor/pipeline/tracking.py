@@ -192,14 +192,11 @@ def store_detected(
     """Replace each entry's events and track them; a story already seen in another feed or
     entry keeps no events of its own and adds a source instead. Returns the events stored."""
     told_before = store_entries.entries_seen_elsewhere(session, entries)
-    stored = 0
-    for entry in entries:
-        duplicate = entry.id in told_before
-        found = () if duplicate else tuple(events_of(entry))
-        store_events.replace_events(session, entry, found, now=now)
-        if duplicate:
+    found = [(e, () if e.id in told_before else tuple(events_of(e))) for e in entries]
+    store_events.replace_events_many(session, found, now=now)
+    for entry, events in found:
+        if entry.id in told_before:
             add_duplicate_source(session, entry, now=now)
-        else:
-            track_entry_events(session, entry, found, now=now, policy_for=policy_for)
-        stored += len(found)
-    return stored
+        elif events:
+            track_entry_events(session, entry, events, now=now, policy_for=policy_for)
+    return sum(len(events) for _, events in found)
