@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from monitor.detect.borders import find_border_closures
@@ -81,6 +81,23 @@ def _same_flow(a: Event, b: Event) -> bool:
     return a.kind == b.kind and a.country == b.country and a.counterpart in (None, b.counterpart)
 
 
+def _counterparts_from_title(kept: list[Finding]) -> list[Finding]:
+    """A summary figure with no counterpart takes the one its headline gives for the same
+    figure ("Turkey hosts 3.2 million Syrians" over "3.2 million Syrians are registered")."""
+    titled = [f.event for f in kept if f.from_title and f.event.counterpart and f.event.figure]
+    if not titled:
+        return kept
+    result = []
+    for f in kept:
+        e = f.event
+        if not f.from_title and e.counterpart is None and e.figure is not None:
+            same = [t for t in titled if _key(t)[:2] == _key(e)[:2] and t.figure == e.figure]
+            if same and same[0].counterpart != e.country:
+                f = replace(f, event=replace(e, counterpart=same[0].counterpart))
+        result.append(f)
+    return result
+
+
 def merge_findings(findings: list[Finding]) -> list[Finding]:
     """One event per fact: repeats dropped, a title fact the summary also states dropped, a
     figure-less mention of a flow the item counts dropped, a border event without
@@ -88,7 +105,7 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
     unique: dict[tuple[object, ...], Finding] = {}
     for f in sorted(findings, key=lambda f: f.from_title):  # the summary's wording first
         unique.setdefault(_key(f.event), f)
-    kept = list(unique.values())
+    kept = _counterparts_from_title(list(unique.values()))
     body = [f.event for f in kept if not f.from_title]
     result = []
     for f in kept:

@@ -25,7 +25,7 @@ _MILITARY_NP = re.compile(
 _HOST_GAP = re.compile(
     r"^(?:['’]s)?\s*(?:(?:has|have|had|now|already|registered|hosts|houses|hosted|housed|"
     r"received|is|was|hosting|sheltering|shelters|took|taken|in|welcomed|says|said|reports|"
-    r"reported|that)\s+)*$",
+    r"reported|that|it|home|to|granted|given|gave|temporary|protection|asylum|refugee|status)\s+)*$",
     re.IGNORECASE,
 )
 _OFFICIAL = re.compile(
@@ -35,16 +35,24 @@ _OFFICIAL = re.compile(
     re.IGNORECASE,
 )
 _REPORTER = re.compile(
-    r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier)|\s+(?:says|said|reports))",
+    r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier|government|authorities|"
+    r"ministry|police|statistics)|\s+(?:says|said|reports))",
     re.IGNORECASE,
 )
 _MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)
 
 
+# "into northern Ivory Coast", "to neighbouring Chad"
+_REGION_WORDS = (
+    r"(?:(?:neighbou?ring|(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?"
+    r"|central|far)\s+)?"
+)
+
+
 @cache
 def _ends(lang: str, name: str) -> re.Pattern[str]:
     pattern = load_lexicon(lang).patterns[name].pattern
-    return re.compile(r"(?:" + pattern + r")\s+(?:the\s+)?(?:neighbou?ring\s+)?$", re.IGNORECASE)
+    return re.compile(r"(?:" + pattern + r")\s+(?:the\s+)?" + _REGION_WORDS + r"$", re.IGNORECASE)
 
 
 def _np_origin(s: Sentence, amount: Amount) -> Mention | None:
@@ -78,16 +86,22 @@ def _people_demonym(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
         after = s.text[m.end : m.end + 30]
         if _OFFICIAL.match(after) or re.search(r"\bexcept\s+$", s.text[: m.start]):
             continue
-        if m.text.endswith("s") or s.has(lex, "people_nouns", after[:25]):
+        if m.text.endswith(("s", "ese")) or s.has(lex, "people_nouns", after[:25]):
             return m
     return None
 
 
 def _origin(s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Span) -> str | None:
     m = _np_origin(s, amount) or _cue_origin(s, lex, clause) or _people_demonym(s, lex, clause)
+    if m is not None and m.form == "demonym":
+        # "ethnic Armenians left Karabakh for Armenia": the people's name is no origin here
+        left = _cue_origin(s, lex, clause)
+        if left and left.code != m.code and m.code == _cue_destination(s, lex, clause, left.code):
+            m = left
     if m is not None:
         listed = following_list(s.mentions, s.mentions.index(m), s.text)
-        return pick(m) if len({x.codes for x in listed}) == 1 else None  # mixed origins
+        alike = [x for x in listed if (x.form == "demonym") == (m.form == "demonym")]
+        return pick(m) if len({x.codes for x in alike}) == 1 else None  # mixed origins
     text = s.text[clause[0] : clause[1]]
     if ctx.mobilizer and re.search(r"(?i)conscript|draft|mobili", text):
         return ctx.mobilizer
@@ -127,8 +141,9 @@ def _destination(
     for m in s.mentions:
         if m.form == "name" and m.code != origin and _REPORTER.match(s.text[m.end : m.end + 40]):
             return m.code
-    if not s.has(lex, "emigration_move", s.text[clause[0] : clause[1]]):
-        return ctx.destination if ctx.destination != origin else None
+    text = s.text[clause[0] : clause[1]]
+    if s.has(lex, "arrival_verb", text) or not s.has(lex, "emigration_move", text):
+        return ctx.destination if ctx.destination != origin else None  # "another 1,000 arrived"
     return None
 
 

@@ -225,3 +225,72 @@ def test_mixed_origins_need_several_nations() -> None:
         "Some 1,200 migrants reached Lampedusa, most of them Tunisians, Egyptians and Syrians.",
         set(),
     )
+
+
+# Who left where: origins, hosts and destinations.
+EMIGRATION = [
+    (  # a reporting clause after the place is no list of origins
+        "",
+        "By Friday night, 12,480 refugees had entered Chad from Sudan, the Chadian government "
+        "said.",
+        {(E, "SD", "TD", 12480, "exact", None)},
+    ),
+    (  # a host "is home to" people from the origin
+        "",
+        "Germany is home to 1.1 million Ukrainians under temporary protection, officials said.",
+        {(E, "UA", "DE", 1100000, "exact", None)},
+    ),
+    (  # protection granted by the host
+        "",
+        "Poland has granted temporary protection to 950 000 Ukrainians since the invasion.",
+        {(E, "UA", "PL", 950000, "exact", None)},
+    ),
+    (  # the host's government reports a registration
+        "",
+        "Hungary's government said it had registered the arrival of more than 30,000 Ukrainians "
+        "since Friday.",
+        {(E, "UA", "HU", 30000, "at_least", None)},
+    ),
+    (  # ethnic kin moving to their kin state leave the place they left
+        "",
+        "Tens of thousands of ethnic Uzbeks have left Kyrgyzstan for Uzbekistan, a rights group "
+        "said.",
+        {(E, "KG", "UZ", None, None, None)},
+    ),
+    (  # a region of the destination
+        "",
+        "Close to 7,000 Malians have fled into eastern Mauritania this month.",
+        {(E, "ML", "MR", 7000, "approx", None)},
+    ),
+    (  # further arrivals go where the item said
+        "",
+        "About 5,000 Sudanese have crossed into South Sudan since Monday. Another 800 arrive every "
+        "day, officials said.",
+        {(E, "SD", "SS", 5000, "approx", None), (E, "SD", "SS", 800, "exact", None)},
+    ),
+    (  # moving abroad under a law whose name has "Return" in it
+        "",
+        "About 12,000 Ukrainians moved to Israel under the Law of Return last year.",
+        {(E, "UA", "IL", 12000, "approx", None)},
+    ),
+    (
+        "",
+        "More than 9,000 Nicaraguans sought asylum in Mexico in the first half of the year.",
+        {(E, "NI", "MX", 9000, "at_least", None)},
+    ),
+    (  # people leaving the destination again
+        "",
+        "Around 20,000 Ukrainians have since left Moldova for Romania, officials said.",
+        set(),
+    ),
+    (  # the headline gives the destination the summary leaves out
+        "Brazil hosts some 25,000 Haitians",
+        "Some 25,000 Haitians have found refuge since the earthquake, officials said.",
+        {(E, "HT", "BR", 25000, "approx", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "expected"), EMIGRATION)
+def test_emigration_roles(title: str, summary: str, expected: set[tuple[object, ...]]) -> None:
+    check(title, summary, expected)
