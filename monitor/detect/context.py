@@ -74,6 +74,7 @@ class Context:
     destination: str | None = None
     mobilizer: str | None = None
     border: list[Finding] = field(default_factory=list)
+    flow: tuple[str, str | None] | None = None  # the last emigration counted: origin, destination
     historical: bool = False
 
     def earlier(self) -> tuple[str, ...]:

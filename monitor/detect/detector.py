@@ -63,6 +63,8 @@ def _findings(parts: list[tuple[str, bool]], published: date | None, lex: Lexico
         kinds = set(kinds_for(found_roles, lex))
         if ctx.origin and "emigration_weak" in found_roles:  # "crossed" alone, in a refugee story
             kinds.add(EventKind.EMIGRATION.value)
+        if ctx.flow and "figure_follow" in found_roles:  # "On Friday the figure was 7,000."
+            kinds.add(EventKind.EMIGRATION.value)
         sentence = read_sentence(text, lex, ctx, published, is_title, full=bool(kinds))
         for kind, rule in _RULES:
             if kind in kinds:

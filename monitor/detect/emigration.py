@@ -196,12 +196,36 @@ def _remember(s: Sentence, lex: Lexicon, ctx: Context) -> None:
     ctx.destination = destination or ctx.destination
 
 
+def _follow_up(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
+    """Another count of the flow just counted: "On Friday the figure was 7,000.", "That
+    compared with 3,100 the week before." (the guidelines: counts for two days, two events)."""
+    m = (
+        lex.patterns["figure_follow"].search(s.text)
+        if ctx.flow and s.may("figure_follow")
+        else None
+    )
+    if m is None or ctx.flow is None or blocked(s, lex, m.start(), m.span()):
+        return []
+    origin, destination = ctx.flow
+    clause = s.clause_at(m.start())
+    cues = [f"trigger: {m.group(0)}", f"from: {origin} (as before)", f"to: {destination}"]
+    return [
+        make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount=amount)
+        for amount in _clause_amounts(s, clause)
+        if amount.value is not None and amount.start > m.start()
+    ]
+
+
 def find_emigration(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
     """Emigration flows and stocks stated in `s`; remembers origin and destination."""
     if not (s.has(lex, "emigration_move", s.text) or s.has(lex, "emigration_static", s.text)):
-        return []
+        return _follow_up(s, lex, ctx)
     found = []
     for clause in s.clauses:
         found.extend(_clause_events(s, lex, ctx, clause))
     _remember(s, lex, ctx)
+    if found:
+        last = found[-1].event
+        ctx.flow = (last.country, last.counterpart)
+        ctx.destination = last.counterpart or ctx.destination
     return found

@@ -21,6 +21,7 @@ _DIGITS = (
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and|or)\s*$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_SECOND_WORD = re.compile(r"(?!(?:a|an|the|each|every|per|this|that|last|next)\s)[\w'’]+\s+", re.I)
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _WORDY = re.compile(r"(?i)(?:ty|teen|ten|eleven|twelve|hundred|thousand|million|billion)\b")
 
@@ -129,7 +130,7 @@ def _is_people(sentence: str, start: int, end: int, lex: Lexicon, cues: _Cues) -
     if _may(cues, "nonpeople_after"):
         if nonpeople.match(after):
             return False
-        second = re.match(r"[\w'’]+\s+", after)
+        second = _SECOND_WORD.match(after)  # "10 more days", not "10,000 a day", "900 the week"
         if second and nonpeople.match(after[second.end() :]):
             return False
     if _may(cues, "nonpeople_before") and _ends_with(lex, "nonpeople_before").search(before):

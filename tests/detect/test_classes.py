@@ -294,3 +294,37 @@ EMIGRATION = [
 @pytest.mark.parametrize(("title", "summary", "expected"), EMIGRATION)
 def test_emigration_roles(title: str, summary: str, expected: set[tuple[object, ...]]) -> None:
     check(title, summary, expected)
+
+
+# Another count of the same flow, for another day or week, is another event.
+FOLLOW_UPS = [
+    (
+        "About 4,200 Ukrainians entered Romania on Sunday, the border police said. On Saturday "
+        "the figure was 3,900.",
+        {(E, "UA", "RO", 4200, "approx", None), (E, "UA", "RO", 3900, "exact", None)},
+    ),
+    (
+        "Some 2,000 Afghans crossed into Pakistan last week. That compared with 1,400 the week "
+        "before.",
+        {(E, "AF", "PK", 2000, "approx", None), (E, "AF", "PK", 1400, "exact", None)},
+    ),
+    (
+        "Slovakia registered more than 100,000 Ukrainians this year. The country estimates about "
+        "60,000 have stayed.",
+        {(E, "UA", "SK", 100000, "at_least", None), (E, "UA", "SK", 60000, "approx", None)},
+    ),
+    ("Trade with Poland grew. The figure was 7,000, the ministry said.", set()),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), FOLLOW_UPS)
+def test_follow_up_counts(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
+
+
+def test_a_daily_rate_counts_people() -> None:
+    check(
+        "",
+        "Some 3,000 a day are now crossing into Poland from Belarus, the border guard said.",
+        {(E, "BY", "PL", 3000, "approx", None)},
+    )
