@@ -325,6 +325,6 @@ def test_follow_up_counts(summary: str, expected: set[tuple[object, ...]]) -> No
 def test_a_daily_rate_counts_people() -> None:
     check(
         "",
-        "Some 3,000 a day are now crossing into Poland from Belarus, the border guard said.",
+        "Refugees keep coming: some 3,000 a day are crossing into Poland from Belarus.",
         {(E, "BY", "PL", 3000, "approx", None)},
     )
