@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from resource import RUSAGE_CHILDREN, RUSAGE_SELF
 from typing import Any
 
 from farm import Farm
@@ -51,6 +53,7 @@ class Round:
     not_modified: int  # 304 responses
     new_entries: int  # what the contender says it found (bare: entries parsed)
     inner_seconds: float | None = None  # the round as the contender timed it, if it says
+    cpu_seconds: float = 0.0  # user + system, of the contender and its child processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +69,17 @@ class Outcome:
     runs: list[Run] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
-    def median(self, index: int) -> float | None:
-        times = [run.rounds[index].seconds for run in self.runs]
-        return statistics.median(times) if times else None
+    def median(self, index: int, of: str = "seconds") -> float | None:
+        """The median over the runs of one round's `seconds`, `inner_seconds` or
+        `cpu_seconds`; None when no run has it."""
+        values = [v for run in self.runs if (v := getattr(run.rounds[index], of)) is not None]
+        return statistics.median(values) if values else None
 
     def median_inner(self, index: int) -> float | None:
-        times = [t for run in self.runs if (t := run.rounds[index].inner_seconds) is not None]
-        return statistics.median(times) if times else None
+        return self.median(index, "inner_seconds")
+
+    def median_cpu(self, index: int) -> float | None:
+        return self.median(index, "cpu_seconds")
 
 
 # --- the worker side: one contender, three rounds, one JSON line out -------------------
@@ -101,13 +108,19 @@ def timed_rounds(
         if name == "5%":
             farm_call(farm_url, f"/advance?fraction={fraction}", "POST")
         before = farm_call(farm_url, "/stats")
-        started = time.perf_counter()
+        cpu, started = cpu_time(), time.perf_counter()
         new_entries, inner = poll()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, cpu_time() - cpu
         after = farm_call(farm_url, "/stats")
         ok, not_modified = (after[k] - before[k] for k in ("ok", "not_modified"))
-        rounds.append(Round(seconds, ok, not_modified, new_entries, inner))
+        rounds.append(Round(seconds, ok, not_modified, new_entries, inner, cpu))
     return rounds
+
+
+def cpu_time() -> float:
+    """CPU seconds of this process and of the children it has waited for."""
+    own, children = (resource.getrusage(who) for who in (RUSAGE_SELF, RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_bare(farm_url: str, fraction: float) -> tuple[list[Round], str]:
@@ -357,6 +370,7 @@ def report(outcomes: dict[str, Outcome], args: argparse.Namespace) -> dict[str, 
             "median_inner_seconds": dict(
                 zip(ROUNDS, map(outcome.median_inner, range(3)), strict=True)
             ),
+            "median_cpu_seconds": dict(zip(ROUNDS, map(outcome.median_cpu, range(3)), strict=True)),
             "peak_rss_mb": max((r.peak_rss_mb for r in outcome.runs), default=None),
             "tree_rss_mb": max((r.tree_rss_mb for r in outcome.runs), default=None),
             "runs": [asdict(r) for r in outcome.runs],
@@ -379,11 +393,13 @@ def print_table(result: dict[str, Any]) -> None:
         f"{setup['cpus']} CPUs, reader {setup['reader']}"
     )
     table = Table(title=title)
-    for column in ("contender", "first s", "304 s", "5% s", "peak RSS MB", "tree RSS MB"):
+    columns = ("contender", "first s", "304 s", "5% s", "peak RSS MB", "tree RSS MB")
+    for column in columns + tuple(f"{r} CPU s" for r in ROUNDS):
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, data in result["contenders"].items():
         cells = [fmt(data["median_seconds"][r], "{:.2f}") for r in ROUNDS]
         cells += [fmt(data["peak_rss_mb"], "{:.0f}"), fmt(data["tree_rss_mb"], "{:.0f}")]
+        cells += [fmt(data["median_cpu_seconds"][r], "{:.1f}") for r in ROUNDS]
         table.add_row(name, *cells)
         inner = data["median_inner_seconds"]
         if any(inner[r] is not None for r in ROUNDS):
@@ -391,7 +407,7 @@ def print_table(result: dict[str, Any]) -> None:
     table.add_section()
     for label, ratios in result["speedup"].items():
         table.add_row(label, *(fmt(ratios[r], "{:.1f}x") for r in ROUNDS), "", "")
-    console = Console(width=None if sys.stdout.isatty() else 100)
+    console = Console(width=None if sys.stdout.isatty() else 140)
     console.print(table)
     console.print("what each round did (200s/304s/new entries, last run):")
     for name, data in result["contenders"].items():
