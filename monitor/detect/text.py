@@ -14,7 +14,9 @@ _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BOUNDARY = re.compile(r"([.!?]['\"”’)]*)\s+(?=[\"“‘'(]?[A-Z0-9])")
 _CLAUSE = re.compile(
     r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d))"
-    r"|,\s*(?=(?:warning|adding|saying|noting|urging|stressing|arguing|cautioning)\b))\s*"
+    r"|,\s*(?=(?:warning|adding|saying|noting|urging|stressing|arguing|cautioning)\b)"
+    r"|,?\s+and\s+(?=(?:would|will|shall|has|had|did|does|could|may|might|must|should"
+    r"|said|says)\s))\s*"
 )
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 
@@ -66,8 +68,8 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[str, ...]
 
 
 def split_clauses(sentence: str) -> tuple[tuple[int, str], ...]:
-    """(offset, text) of the clauses of a sentence, split at ';', ', while', ', but' and
-    before a trailing report (', warning that ...', ', adding ...')."""
+    """(offset, text) of the clauses of a sentence, split at ';', ', while', ', but', before
+    a trailing report (', warning that ...') and a second verb ('... and would not ...')."""
     clauses: list[tuple[int, str]] = []
     start = 0
     for match in _CLAUSE.finditer(sentence):

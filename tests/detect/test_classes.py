@@ -328,3 +328,22 @@ def test_a_daily_rate_counts_people() -> None:
         "Refugees keep coming: some 3,000 a day are crossing into Poland from Belarus.",
         {(E, "BY", "PL", 3000, "approx", None)},
     )
+
+
+# A hedge or a denial in a second predicate ("... and would not ...") belongs to that one.
+SECOND_PREDICATE = [
+    (
+        "Slovakia said it would keep its border closed to Hungarian tourists and would not issue "
+        "new visas.",
+        {(B, "SK", "HU", None, None, R)},
+    ),
+    (
+        "Romania sealed its border with Moldova on Monday and could extend the measure next week.",
+        {(B, "RO", "MD", None, None, C)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), SECOND_PREDICATE)
+def test_second_predicate(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
