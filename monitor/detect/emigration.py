@@ -15,7 +15,7 @@ Span = tuple[int, int]
 _NP_GAP = re.compile(
     r"^\s*(?:(?:of|from|who|adult|young|more|ethnic|draft-age|military-age|fighting-age|"
     r"refugees?|people|persons|men|women|citizens|nationals|residents|migrants|evacuees|"
-    r"asylum|seekers|individuals|civilians|had|to|fled|fleeing)\s+){0,4}$",
+    r"asylum|seekers|individuals|civilians|had|to|fled|fleeing|arrivals|entries)\s+){0,4}$",
     re.IGNORECASE,
 )
 _MILITARY_NP = re.compile(

@@ -98,8 +98,13 @@ def _demonym_words(forms: dict[str, str]) -> tuple[str, ...]:
     return tuple(
         " " + name.lower()
         for name, form in forms.items()
-        if form == "demonym" and name.endswith(("s", "ese"))
+        if form == "demonym" and (name.endswith(("s", "ese")) or _same_plural(name))
     )
+
+
+def _same_plural(demonym: str) -> bool:
+    """Demonyms whose plural is the same word: "Rohingya", "Kyrgyz", "Burkinabe"."""
+    return _plural(demonym) is None and not demonym.endswith(("ish", "ch", "e", "i"))
 
 
 def _prefilter(data: dict[str, list[str]], forms: dict[str, str]) -> dict[str, tuple[str, ...]]:

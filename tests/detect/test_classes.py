@@ -347,3 +347,24 @@ SECOND_PREDICATE = [
 @pytest.mark.parametrize(("summary", "expected"), SECOND_PREDICATE)
 def test_second_predicate(summary: str, expected: set[tuple[object, ...]]) -> None:
     check("", summary, expected)
+
+
+MORE = [
+    (  # one named crossing: only some crossings
+        "Bulgaria temporarily closed the Kapitan Andreevo crossing on its border with Turkey.",
+        {(B, "BG", "TR", None, None, R)},
+    ),
+    (  # a people whose plural is the same word
+        "Close to 1,500 Rohingya landed in Malaysia this month.",
+        {(E, "MM", "MY", 1500, "approx", None)},
+    ),
+    (  # arrivals counted by their origin
+        "Kyrgyzstan has registered 21,000 arrivals from Russia since Monday.",
+        {(E, "RU", "KG", 21000, "exact", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), MORE)
+def test_more_roles(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
