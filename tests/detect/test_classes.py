@@ -368,3 +368,12 @@ MORE = [
 @pytest.mark.parametrize(("summary", "expected"), MORE)
 def test_more_roles(summary: str, expected: set[tuple[object, ...]]) -> None:
     check("", summary, expected)
+
+
+def test_a_power_to_act_is_no_act() -> None:
+    check(
+        "",
+        "Norway's parliament passed a law allowing the government to close the border with Russia.",
+        set(),
+    )
+    check("", "Poland gave border guards the power to close crossings with Belarus.", set())
