@@ -240,7 +240,7 @@ def indexes_dropped(engine: Engine) -> Iterator[None]:
         for index in indexes:
             index.create(connection)
     print(
-        f"\n  built {len(indexes)} indexes in {time.perf_counter() - started:.0f} s",
+        f"  built {len(indexes)} indexes in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
 
