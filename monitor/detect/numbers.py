@@ -140,7 +140,11 @@ def _is_people(sentence: str, start: int, end: int, lex: Lexicon, cues: _Cues) -
     text = sentence[start:end].strip()
     if not _YEAR.fullmatch(text):
         return True
-    return _may(cues, "people_nouns") and lex.has("people_nouns", after[:20])
+    # a year, unless people follow it at once ("2000 refugees"), not "In 2022, 800,000 left"
+    first_words = re.match(r"[\w'’ -]{0,20}", after)
+    return _may(cues, "people_nouns") and lex.has(
+        "people_nouns", first_words.group(0) if first_words else ""
+    )
 
 
 @cache

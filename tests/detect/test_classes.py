@@ -377,3 +377,26 @@ def test_a_power_to_act_is_no_act() -> None:
         set(),
     )
     check("", "Poland gave border guards the power to close crossings with Belarus.", set())
+
+
+MORE_BORDERS = [
+    ("Hungary stopped issuing visas to Belarusians on Monday.", {(B, "HU", "BY", None, None, R)}),
+    ("Vietnam will let in foreign tourists again from July.", {(B, "VN", None, None, None, RE)}),
+    (  # closed to goods only: a restriction
+        "Uzbekistan closed its border with Tajikistan to lorries for a week.",
+        {(B, "UZ", "TJ", None, None, R)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), MORE_BORDERS)
+def test_more_borders(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
+
+
+def test_a_year_before_a_figure_is_no_figure() -> None:
+    check(
+        "",
+        "In 2023, 120,000 Moldovans left the country, the statistics office said.",
+        {(E, "MD", None, 120000, "exact", None)},
+    )
