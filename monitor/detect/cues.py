@@ -109,8 +109,8 @@ def pattern_prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The lower-case letters every match of `pattern` begins with; None when unknown."""
     try:
         found = _sequence(_parser().parse(pattern.pattern, pattern.flags))
-    except (_Unknown, RecursionError):
-        return None
+    except (_Unknown, RecursionError, ImportError, AttributeError):
+        return None  # too many starts, or a Python whose parser moved: always search
     if any(len(a) < _SHORTEST and a.isalpha() or not a for a, _ in found):
         return None  # "%" or "$" alone is a good cue, a letter or two not
     return frozenset(a for a, _ in found)
