@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install run demo test lint eval bench clean
+.PHONY: install run demo test lint eval eval-blind bench clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,15 @@ eval: install
 	$(BIN)/python bench/eval_input.py $(SHARED)/eval/dev.jsonl > $(VENV)/eval-input.jsonl
 	$(BIN)/monitor extract $(VENV)/eval-input.jsonl > $(VENV)/eval-output.jsonl
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev.jsonl $(VENV)/eval-output.jsonl
+
+# Our own labelled sets, written without looking at the rules (tests/data/eval/README.md).
+eval-blind: install
+	@for set in tests/data/eval/blind*.jsonl; do \
+		echo "== $$set"; \
+		$(BIN)/python bench/eval_input.py $$set > $(VENV)/eval-input.jsonl; \
+		$(BIN)/monitor extract $(VENV)/eval-input.jsonl > $(VENV)/eval-output.jsonl; \
+		$(BIN)/python $(SHARED)/eval/score.py $$set $(VENV)/eval-output.jsonl; \
+	done
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -1,4 +1,4 @@
-"""Strip the labels from an evaluation file: what `monitor extract` may see (id, title, summary, published)."""
+"""Strip the labels from an evaluation file: what `monitor extract` may see."""
 
 import json
 import sys
