@@ -409,9 +409,30 @@ def print_table(result: dict[str, Any]) -> None:
         table.add_row(label, *(fmt(ratios[r], "{:.1f}x") for r in ROUNDS), "", "")
     console = Console(width=None if sys.stdout.isatty() else 140)
     console.print(table)
+    for line in verdicts(result["speedup"]):
+        console.print(line, highlight=False)
     console.print("what each round did (200s/304s/new entries, last run):")
     for name, data in result["contenders"].items():
         console.print(f"  {name}: {checks(data)}", highlight=False)
+
+
+def verdicts(speedup: dict[str, dict[str, float | None]]) -> list[str]:
+    """The targets: 3x reader on the first and the 304 round, and no slower than bare."""
+    lines = []
+    for label, rounds, target in (
+        ("monitor vs reader (best)", ("first", "304"), 3.0),
+        ("monitor vs bare", ROUNDS, 1.0),
+    ):
+        ratios = speedup.get(label)
+        if ratios is None:
+            continue
+        got = [ratios[r] for r in rounds]
+        met = all(r is not None and r >= target for r in got)
+        shown = ", ".join(
+            f"{name} {fmt(r, '{:.1f}x')}" for name, r in zip(rounds, got, strict=True)
+        )
+        lines.append(f"target {label} >= {target:.0f}x: {shown}: {'met' if met else 'NOT met'}")
+    return lines
 
 
 def fmt(value: float | None, pattern: str) -> str:
