@@ -299,18 +299,23 @@ def indicator_values(key: IndicatorKey, id_: int) -> dict[str, Any]:
 
 
 def finish(engine: Engine) -> None:
-    """Move PostgreSQL's id sequences past the ids given, then refresh the statistics."""
+    """Move PostgreSQL's id sequences past the ids given, then refresh the statistics (and
+    on PostgreSQL the visibility map, as autovacuum would after a million inserts)."""
+    postgres = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            for model in (FeedRow, EntryRow, EventRow, IndicatorRow, ObservationRow):
-                name = table(model).name
-                connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                        f"(SELECT max(id) FROM {name}))"
-                    )  # fmt: skip
-                )
-        connection.execute(text("ANALYZE"))
+        for model in (FeedRow, EntryRow, EventRow, IndicatorRow, ObservationRow) * postgres:
+            name = table(model).name
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )  # fmt: skip
+            )
+        if not postgres:
+            connection.execute(text("ANALYZE"))
+    if postgres:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
 
 
 def progress(done: int, total: int, started: float) -> None:

@@ -399,9 +399,10 @@ VALUE_OUTCOMES = ("first_seen", "changed")  # the readings that set the series' 
 
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
-    """What `monitor history` shows of a series: how many readings it has (and how many
-    back the current value), its latest readings, and every reading that set its value
-    (the chart), each in publication order. With `as_of`, only what was observed by then."""
+    """What `monitor history` shows of a series: how many readings it has, the sources of
+    its current value (0 with `as_of`), its latest readings, and every reading that set its
+    value (the chart), each in publication order. With `as_of`, only what was observed by
+    then."""
 
     readings: int
     sources: int
@@ -412,14 +413,20 @@ class HistoryPage:
 def history_page(
     s: Session, key: IndicatorKey, *, as_of: datetime | None = None, limit: int = 30
 ) -> HistoryPage:
-    """A page of `indicator_history`: three indexed queries whatever the series' length."""
-    indicator_id = s.scalar(select(IndicatorRow.id).where(IndicatorRow.series == series_of(key)))
-    if indicator_id is None:
+    """A page of `indicator_history`: four indexed queries whatever the series' length."""
+    found = s.execute(
+        select(IndicatorRow.id, IndicatorRow.source_count).where(
+            IndicatorRow.series == series_of(key)
+        )
+    ).one_or_none()
+    if found is None:
         return HistoryPage(0, 0, (), ())
+    indicator_id, source_count = found
     known = [ObservationRow.indicator_id == indicator_id]
     if as_of is not None:
         known.append(ObservationRow.observed_at <= as_of)
-    readings, sources = _count_readings(s, indicator_id, as_of)
+    readings = s.scalar(select(func.count()).where(*known)) or 0
+    sources = source_count if as_of is None else 0
     newest_first = (ObservationRow.published.desc(), ObservationRow.id.desc())
     columns = select(*ObservationRow.__table__.columns)  # plain rows: no ORM identity map
     latest = s.execute(columns.where(*known).order_by(*newest_first).limit(limit))
@@ -456,15 +463,3 @@ def _point_of(row: Row[Any]) -> HistoryPoint:
         figure=_figure(row.value, row.qualifier, row.unit),
         status=_status(row.status),
     )
-
-
-def _count_readings(s: Session, indicator_id: int, as_of: datetime | None) -> tuple[int, int]:
-    """The series' readings and, without `as_of`, how many back the current value (0 with
-    it); each count is read from an index alone."""
-    mine = ObservationRow.indicator_id == indicator_id
-    if as_of is not None:
-        readings = s.scalar(select(func.count()).where(mine, ObservationRow.observed_at <= as_of))
-        return readings or 0, 0
-    backing = func.count().filter(ObservationRow.backs_current)
-    readings, sources = s.execute(select(func.count(), backing).where(mine)).one()
-    return readings, sources

@@ -141,7 +141,7 @@ def test_events_csv_and_table(polled: sa.Engine, database_url: str) -> None:
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and {r["kind"] for r in rows} == {"border_closure"}
-    assert {"FI", "NO"} <= {r["country"] for r in rows}
+    assert "FI" in {r["country"] for r in rows}  # the demo closes Finland's border
     assert all(r["status"] in ("closed", "restricted", "reopened") for r in rows)
 
     table = invoke(database_url, "events", "--country", "RU", "--counterpart", "EU")
