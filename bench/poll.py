@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -32,9 +33,10 @@ from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from resource import RUSAGE_CHILDREN, RUSAGE_SELF
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from farm import Farm
+if TYPE_CHECKING:
+    from farm import Farm
 
 ROUNDS = ("first", "304", "5%")
 KINDS = ("monitor", "monitor-1cpu", "reader", "bare")
@@ -239,8 +241,8 @@ def work(args: argparse.Namespace) -> int:
 # --- the parent side: run the children, measure their memory, print the table -----------
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants, from /proc."""
+def tree_rss(root: int, include_root: bool) -> int:
+    """Resident bytes of `root`'s descendants, and its own if asked, from /proc."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -253,6 +255,8 @@ def tree_rss(root: int) -> int:
     for pid in sorted(parents):  # children have higher pids, except after pid wrap-around
         if parents[pid] in tree:
             tree.add(pid)
+    if not include_root:
+        tree.discard(root)
     for pid in tree:
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
@@ -262,14 +266,14 @@ def tree_rss(root: int) -> int:
 
 
 @contextmanager
-def sample_tree_rss(root: int, every: float = 0.1) -> Iterator[list[int]]:
+def sample_tree_rss(root: int, include_root: bool, every: float = 0.1) -> Iterator[list[int]]:
     """Sample the tree's RSS in a thread; the list holds the peak in bytes."""
     peak = [0]
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(every):
-            peak[0] = max(peak[0], tree_rss(root))
+            peak[0] = max(peak[0], tree_rss(root, include_root))
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -288,10 +292,13 @@ def run_contender(name: str, farm: Farm, args: argparse.Namespace) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         out, err = Path(tmp, "stdout"), Path(tmp, "stderr")
         with out.open("w") as stdout, err.open("w") as stderr:
-            process = subprocess.Popen(command + ["--workdir", tmp], stdout=stdout, stderr=stderr)
-            with sample_tree_rss(process.pid) as tree_peak:
-                _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
+            command += ["--workdir", tmp]
+            process = subprocess.Popen(
+                command, stdout=stdout, stderr=stderr, start_new_session=True
+            )
+            # monitor's worker only starts the CLI: its own memory is the harness's, not monitor's
+            with sample_tree_rss(process.pid, not kind.startswith("monitor")) as tree_peak:
+                status, usage = wait_for(process)
         lines = out.read_text().strip().splitlines()
         reply = json.loads(lines[-1]) if lines else {}
         if "rounds" not in reply:
@@ -300,6 +307,19 @@ def run_contender(name: str, farm: Farm, args: argparse.Namespace) -> Run:
     rounds = tuple(Round(**r) for r in reply["rounds"])
     peak = usage.ru_maxrss / 1024  # KiB on Linux
     return Run(rounds, peak, max(tree_peak[0] / 2**20, peak), reply["note"])
+
+
+def wait_for(process: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
+    """Wait for the worker and return its status and rusage (children included); if we
+    are interrupted, stop its whole process group, CLI and parse workers too."""
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+        raise
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return status, usage
 
 
 def contender_names(args: argparse.Namespace) -> list[str]:
@@ -313,6 +333,8 @@ def contender_names(args: argparse.Namespace) -> list[str]:
 
 
 def run_all(args: argparse.Namespace) -> dict[str, Outcome]:
+    from farm import Farm  # not in the workers: aiohttp would count towards their memory
+
     names = contender_names(args)
     outcomes = {name: Outcome() for name in names}
     with Farm(args.feeds, args.entries, args.seed) as farm:
@@ -502,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return work(args)
+    # SIGTERM unwinds like Ctrl-C, so the farm and the running contender are stopped too
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         result = report(run_all(args), args)
     except RuntimeError as exc:
