@@ -47,8 +47,18 @@ def _is_attached(s: Sentence, amount: Amount, lex: Lexicon) -> bool:
     )
 
 
+# a place people go to is no state calling them up: "men have left for Moldova since the draft"
+_DESTINATION = re.compile(r"(?i)\b(?:to|for|into|towards?)\s+(?:the\s+)?(?:neighbou?ring\s+)?$")
+
+
 def _actor(s: Sentence, pos: int, ctx: Context) -> tuple[str | None, str]:
-    before = [m for m in s.mentions if m.end <= pos and m.form not in ("region", "group")]
+    before = [
+        m
+        for m in s.mentions
+        if m.end <= pos
+        and m.form not in ("region", "group")
+        and not _DESTINATION.search(s.text[max(0, m.start - 25) : m.start])
+    ]
     if before:
         m = before[-1]
         code = m.codes[0] if m.codes else None
