@@ -107,9 +107,29 @@ def _status(s: Sentence, lex: Lexicon, action: _Action) -> BorderStatus:
     if action.status is not None:
         return action.status
     start, end = s.clause_at(action.start)
-    if s.has(lex, "restricted_cue", s.text[start:end]):
+    if s.has(lex, "restricted_cue", s.text[start:end]) or _one_people(s, action, end):
         return BorderStatus.RESTRICTED
     return BorderStatus.CLOSED
+
+
+_PEOPLE_BARRED = re.compile(r"(?i)\b(?:to|for|on|against)\s+(?:all\s+|most\s+)?$")
+_PEOPLE_NOUN = re.compile(
+    r"(?i)\s+(?:citizens|nationals|passport holders|travell?ers|visitors|tourists|residents"
+    r"|men|students|workers|migrants|refugees)\b"
+)
+
+
+def _one_people(s: Sentence, action: _Action, end: int) -> bool:
+    """Entry shut to one nation's people ("to Chinese citizens", "to Afghans"): restricted."""
+    for m in s.mentions:
+        if m.form != "demonym" or not action.start <= m.start < end:
+            continue
+        if _BORDER_AFTER.match(s.text, m.end):
+            continue
+        barred = _PEOPLE_BARRED.search(s.text[max(0, m.start - 16) : m.start])
+        if barred and (m.text.endswith(("s", "ese")) or _PEOPLE_NOUN.match(s.text, m.end)):
+            return True
+    return False
 
 
 def _actors(s: Sentence, action: _Action, ctx: Context) -> list[Mention]:
@@ -117,13 +137,14 @@ def _actors(s: Sentence, action: _Action, ctx: Context) -> list[Mention]:
     before = [
         m for m in s.mentions if m.end <= action.start and m.form != "region" or _inside(m, action)
     ]
-    before = [
-        m
-        for m in before
-        if m.start >= clause_start and not _is_object(s, m) and not _names_the_border(s, m)
-    ]
+    before = [m for m in before if m.start >= clause_start and not _is_object(s, m)]
+    before = [m for i, m in enumerate(before) if not _names_the_border(s, m, first=i == 0)]
     if before:
-        return coordinated(s.mentions, s.mentions.index(before[-1]), s.text)
+        last = before[-1]
+        names = [m for m in before if m.form == "name"]
+        if last.form == "metonym" and any(m.code == last.code for m in names):
+            last = names[-1]  # "Venezuela and Colombia, Nicolás Maduro and ...": the names
+        return coordinated(s.mentions, s.mentions.index(last), s.text)
     after = [m for m in s.mentions if m.start >= action.end and m.form in ("name", "anaphor")]
     if after and re.search(r"(?i)\b(?:enter|into)\s+$", s.text[action.end - 8 : after[0].start]):
         return [after[0]]
@@ -135,9 +156,12 @@ def _inside(m: Mention, action: _Action) -> bool:
     return inside and m.form == "demonym" and action.text.lower().startswith("only")
 
 
-def _names_the_border(s: Sentence, m: Mention) -> bool:
-    """'the Russian border': the people's adjective names the other side, not the actor."""
-    return m.form == "demonym" and _BORDER_AFTER.match(s.text, m.end) is not None
+def _names_the_border(s: Sentence, m: Mention, first: bool = False) -> bool:
+    """'the Russian border': the people's adjective names the other side, not the actor; so
+    does a country's name after the actor ("Maduro orders Brazil border shut")."""
+    if _BORDER_AFTER.match(s.text, m.end) is None:
+        return False
+    return m.form == "demonym" or m.form == "name" and not first
 
 
 def _is_object(s: Sentence, m: Mention) -> bool:
@@ -145,8 +169,17 @@ def _is_object(s: Sentence, m: Mention) -> bool:
     return bool(re.search(r"\b(?:with|between|from|to|into|near)\s+(?:the\s+)?$", before))
 
 
+# the cause or the time after the act names no counterpart: "..., after a surge of arrivals"
+_CAUSE = re.compile(
+    r"(?i),?\s+(?:after|because|amid|following|citing|due to|as|when|over fears|to stop"
+    r"|to prevent)\b"
+)
+
+
 def _counterparts(s: Sentence, action: _Action, actors: list[str]) -> list[str]:
     start, end = s.clause_at(action.start)
+    cause = _CAUSE.search(s.text, action.end, end)
+    end = cause.start() if cause else end
     inside = [m for m in s.mentions if start <= m.start < end and m.form != "region"]
     for i, m in enumerate(inside):
         gap = s.text[max(start, m.start - 10) : m.start]
@@ -188,6 +221,8 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
         codes = list(pair[0].codes)
     if not codes and ctx.border:
         codes = [ctx.border[-1].event.country]
+    if not codes and ctx.subject and not s.title:  # "The border will close on Friday."
+        codes = [ctx.subject]
     cues = [f"trigger: {action.text}"]
     found = []
     for code in dict.fromkeys(codes):

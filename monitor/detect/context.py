@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from monitor.detect.cues import cues_in
@@ -76,6 +76,7 @@ class Context:
     border: list[Finding] = field(default_factory=list)
     flow: tuple[str, str | None] | None = None  # the last emigration counted: origin, destination
     historical: bool = False
+    subject: str | None = None  # the state the item first speaks of as an actor
 
     def earlier(self) -> tuple[str, ...]:
         """Countries named so far, most named first, then most recent."""
@@ -90,6 +91,22 @@ class Context:
                     self.recent.remove(m.code)
                 self.recent.insert(0, m.code)
         self.historical = sentence.historical
+        if self.subject is None:
+            self.subject = _subject(sentence)
+
+
+_NOT_SUBJECT = re.compile(
+    r"(?i)\b(?:from|to|into|with|between|in|for|of|near|at|on)\s+(?:the\s+)?$"
+)
+
+
+def _subject(sentence: Sentence) -> str | None:
+    """The first state named as a speaker or actor ("Finland's government", "Poland"), not
+    as a place of origin or arrival."""
+    for m in sentence.mentions:
+        if m.form in ("name", "metonym") and not _NOT_SUBJECT.search(sentence.text[: m.start]):
+            return m.code
+    return None
 
 
 def read_sentence(
@@ -104,7 +121,7 @@ def read_sentence(
     return Sentence(
         text=text,
         mentions=find_mentions(text, lex, ctx.earlier(), cues),
-        amounts=find_amounts(text, lex, cues),
+        amounts=_date_amounts(text, find_amounts(text, lex, cues), published),
         clauses=clauses,
         period=find_period(text, lex, published),
         historical=_historical(text, lex, published, cues),
@@ -114,6 +131,27 @@ def read_sentence(
     )
 
 
+# a figure dated by a year of its own: "a peak of 3.7 million in 2021"
+_DATED = re.compile(
+    r"\s*(?:[\w-]+\s+){0,3}?in\s+(?:early\s+|late\s+|mid-)?(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b"
+)
+
+
+def _date_amounts(
+    text: str, amounts: tuple[Amount, ...], published: date | None
+) -> tuple[Amount, ...]:
+    """Figures dated before the story's time are history: marked as a baseline."""
+    if not any(ch.isdigit() for ch in text):
+        return amounts
+    result = []
+    for a in amounts:
+        m = _DATED.match(text, a.end) if a.people and not a.baseline else None
+        if m and (published is None or int(m.group(1)) < published.year - 1):
+            a = replace(a, baseline=True)
+        result.append(a)
+    return tuple(result)
+
+
 def _historical(text: str, lex: Lexicon, published: date | None, cues: frozenset[str]) -> bool:
     if "historical" in cues and lex.has("historical", text):
         return True
@@ -121,8 +159,16 @@ def _historical(text: str, lex: Lexicon, published: date | None, cues: frozenset
     for m in years:
         year = int(next(g for g in m.groups() if g))
         if published is None or year < published.year - 1:
-            return not re.search(r"\bsince\b", text[max(0, m.start() - 12) : m.start() + 1])
+            return not _DATES_ANOTHER.search(text[max(0, m.start() - 60) : m.start() + 1])
     return False
+
+
+# a year that starts a period or dates a baseline, not the news: "since it opened in 2021",
+# "down from a peak of 3.7 million in 2021", "twice as many as in 2019", "men born in 2005"
+_DATES_ANOTHER = re.compile(
+    r"(?i)\b(?:since|(?:up|down) from|compared (?:with|to)|than|as in|peak(?:ed)?|high(?:est)?"
+    r"|low(?:est)?|record|born|founded|built|established)\b(?:[^,;]|(?<=\d),(?=\d)){0,45}$"
+)
 
 
 def blocked(sentence: Sentence, lex: Lexicon, pos: int, span: tuple[int, int]) -> str | None:

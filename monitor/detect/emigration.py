@@ -24,7 +24,8 @@ _MILITARY_NP = re.compile(
 )
 _HOST_GAP = re.compile(
     r"^(?:['’]s)?\s*(?:(?:has|have|had|now|already|registered|hosts|houses|hosted|housed|"
-    r"received|is|was|hosting|sheltering|shelters|took|taken|in|welcomed|says|said|reports|"
+    r"received|is|was|hosting|sheltering|shelters|took|taken|in|welcomed|says|said|reports|currently|"
+    r"still|also|officially|reportedly|"
     r"reported|that|it|home|to|granted|given|gave|temporary|protection|asylum|refugee|status)\s+)*$",
     re.IGNORECASE,
 )
@@ -40,6 +41,13 @@ _REPORTER = re.compile(
     re.IGNORECASE,
 )
 _MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)
+
+
+_BACKGROUND = re.compile(
+    r"(?i)\b(?:war|fighting|conflict|violence|invasion|crisis|unrest|offensive|clashes|coup)"
+    r"\s+(?:in|on|of|against)\s+(?:the\s+)?$"
+)
+_PART_OF = re.compile(r"^\s*(?:of\s+(?:them|those|these)\b|$)")
 
 
 # "into northern Ivory Coast", "to neighbouring Chad"
@@ -120,6 +128,8 @@ def _cue_destination(
         code = pick(m, (origin,))
         if code is None or code == origin or m.form == "group":
             continue
+        if _BACKGROUND.search(s.text[max(0, m.start - 30) : m.start]):
+            continue  # "since the war in Ukraine began": where the war is, not where people go
         if re.match(r"\s+border", s.text[m.end : m.end + 8]):
             found.append((m.form == "anaphor", abs(m.start - near), code))
         elif m.form != "demonym" and may_cue and cue.search(s.text[max(0, m.start - 30) : m.start]):
@@ -208,11 +218,15 @@ def _follow_up(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
         return []
     origin, destination = ctx.flow
     clause = s.clause_at(m.start())
-    cues = [f"trigger: {m.group(0)}", f"from: {origin} (as before)", f"to: {destination}"]
+    people = _people_demonym(s, lex, clause)  # "Ukrainians accounted for 15,000 more"
+    if people is not None and people.code != destination:
+        origin = people.code
+    cues = [f"trigger: {m.group(0)}", f"from: {origin}", f"to: {destination}"]
     return [
         make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount=amount)
         for amount in _clause_amounts(s, clause)
-        if amount.value is not None and amount.start > m.start()
+        if amount.value is not None
+        and (amount.start > m.start() or _PART_OF.match(s.text[amount.end : m.start()]))
     ]
 
 
