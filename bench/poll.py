@@ -401,8 +401,22 @@ def report(outcomes: dict[str, Outcome], args: argparse.Namespace) -> dict[str, 
     setup = {k: getattr(args, k) for k in ("feeds", "entries", "repeat", "fraction", "seed")}
     setup |= {"cpus": os.cpu_count(), "python": platform.python_version()}
     setup |= {"reader": version("reader"), "feedparser": version("feedparser")}
+    setup["commit"] = source_commit()
     ratios = {k: dict(zip(ROUNDS, v, strict=True)) for k, v in speedups(outcomes).items()}
     return {"setup": setup, "contenders": contenders, "speedup": ratios}
+
+
+def source_commit() -> str | None:
+    """The commit of the code measured, marked `+dirty` with uncommitted changes."""
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(here), "describe", "--always", "--dirty=+dirty"],
+            capture_output=True, text=True, check=True, timeout=10,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() or None
 
 
 def print_table(result: dict[str, Any]) -> None:
@@ -412,7 +426,7 @@ def print_table(result: dict[str, Any]) -> None:
     setup = result["setup"]
     title = (
         f"{setup['feeds']} feeds x {setup['entries']} entries, median of {setup['repeat']}, "
-        f"{setup['cpus']} CPUs, reader {setup['reader']}"
+        f"{setup['cpus']} CPUs, reader {setup['reader']}, monitor at {setup['commit']}"
     )
     table = Table(title=title)
     columns = ("contender", "first s", "304 s", "5% s", "peak RSS MB", "tree RSS MB")
