@@ -13,7 +13,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 run: install
@@ -47,7 +47,6 @@ eval-blind: install
 	done
 
 bench: install
-	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/detect.py
 	$(BIN)/python bench/poll.py
 
