@@ -17,13 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -37,6 +33,9 @@ from sqlalchemy.orm import Session
 
 from monitor.errors import SchemaError, StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 URL_HINT = "check MONITOR_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = (
@@ -48,6 +47,10 @@ SQLITE_PRAGMAS = (
 POSTGRES_CONNECT_TIMEOUT_S = 10
 MIGRATION_LOCK_KEY = 0x6D6F6E69746F72  # pg_advisory_xact_lock key: "monitor"
 UPGRADE_HINT = "run `monitor db upgrade` (or set MONITOR_MIGRATE_ON_START=true)"
+# The newest migration's revision, so that every command can check the schema without
+# loading Alembic; a test keeps it equal to the head of the migrations directory.
+SCHEMA_HEAD = "0003"
+VERSION_TABLE = "alembic_version"
 
 # Errors that come from the database or the data, not from a bug in our SQL.
 _DATABASE_ERRORS = (OperationalError, InterfaceError, IntegrityError, DataError)
@@ -195,6 +198,8 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic is loaded only to migrate or to explain
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
     config.attributes["connection"] = connection
@@ -202,12 +207,27 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migrations directory has no revisions"
     return head
 
 
+def stored_revisions(connection: Connection) -> tuple[str, ...]:
+    """The revisions in the database's version table; () when it has no schema yet.
+
+    Read with plain SQL, as Alembic reads them, so that checking the schema needs no Alembic.
+    """
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return ()
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+    return tuple(sorted(rows))
+
+
 def schema_state(engine: Engine) -> SchemaState:
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.execution_options(sqlite_begin="DEFERRED").connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
@@ -217,8 +237,23 @@ def schema_state(engine: Engine) -> SchemaState:
 
 
 def require_current_schema(engine: Engine) -> None:
-    """Raise SchemaError unless the database is at this code's head revision."""
-    state = schema_state(engine)
+    """Raise SchemaError unless the database is at this code's head revision.
+
+    A database at `SCHEMA_HEAD` passes with one query; anything else asks Alembic.
+    """
+    try:
+        with engine.execution_options(sqlite_begin="DEFERRED").connect() as connection:
+            if stored_revisions(connection) == (SCHEMA_HEAD,):
+                return
+    except _DATABASE_ERRORS as exc:
+        raise database_error(engine, exc) from exc
+    _explain_schema(schema_state(engine))
+
+
+def _explain_schema(state: SchemaState) -> None:
+    """Raise the SchemaError that says what to do, unless `state` is current."""
+    from alembic.script import ScriptDirectory
+
     if state.is_current:
         return
     if state.current is None:
@@ -238,9 +273,12 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision`, in one transaction.
 
     SQLite's foreign keys are switched off while tables are rebuilt by batch migrations
-    (a rebuilt table would otherwise cascade deletes), then checked before the commit.
+    (a rebuilt table would otherwise cascade deletes), then checked before the commit when
+    a migration ran (a database already at `revision` is not scanned again).
     On PostgreSQL an advisory lock keeps two daemons from migrating at the same time.
     """
+    from alembic.util.exc import CommandError
+
     try:
         with engine.connect() as connection:
             _upgrade_on(connection, revision)
@@ -251,6 +289,8 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
 
 def _upgrade_on(connection: Connection, revision: str) -> None:
+    from alembic import command
+
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         _set_sqlite_foreign_keys(connection, on=False)
@@ -260,8 +300,9 @@ def _upgrade_on(connection: Connection, revision: str) -> None:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
                 )
+            before = stored_revisions(connection)
             command.upgrade(alembic_config(connection), revision)
-            if sqlite:
+            if sqlite and stored_revisions(connection) != before:
                 _check_sqlite_foreign_keys(connection)
     finally:
         if sqlite:
