@@ -6,25 +6,28 @@ Target URLs carry secrets: only their redacted labels are ever printed.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from monitor import daemon
-from monitor.alerts.render import format_indicator, format_movement, render_test_message
-from monitor.alerts.send import DeliveryResult, send_message
 from monitor.cli.app import app
 from monitor.cli.common import console, err_console, now, print_json_lines, settings
 from monitor.cli.common import when as format_when
-from monitor.cli.query_options import opened
-from monitor.config import Settings
+from monitor.cli.query_options import format_indicator, format_movement, opened
 from monitor.errors import ConfigError, MonitorError
 from monitor.model import EventKind
-from monitor.pipeline.outbox import SendSummary, retry_alert
 from monitor.store import outbox as store_outbox
 from monitor.store.db import transaction
 from monitor.store.outbox import AlertView, DeliveryStatus, DeliveryView
+
+if TYPE_CHECKING:
+    from monitor.alerts.send import DeliveryResult
+    from monitor.config import Settings
+    from monitor.pipeline.outbox import SendSummary
+
+# The daemon, the pipeline and monitor.alerts (apprise) are imported by the commands that
+# use them, so that `monitor --help` and the listings start fast.
 
 TEST_TIMEOUT_SECONDS = 10.0
 NO_TARGETS = (
@@ -41,6 +44,8 @@ app.add_typer(alerts_app, name="alerts")
 
 def configured_targets(config: Settings) -> dict[str, list[EventKind]]:
     """Every configured target URL, in order, with the kinds it receives."""
+    from monitor import daemon
+
     targets: dict[str, list[EventKind]] = {url: [] for url in config.alert_urls}
     for kind, urls in daemon.alert_targets(config).items():
         for url in urls:
@@ -128,6 +133,8 @@ def summary_line(summary: SendSummary) -> str:
 @alerts_app.command("send")
 def send() -> None:
     """Deliver the pending alerts once (what the daemon's send tick does)."""
+    from monitor import daemon
+
     config = settings()
     configured_targets(config)
     with opened(config) as engine:
@@ -138,6 +145,9 @@ def send() -> None:
 @alerts_app.command("retry")
 def retry(alert_id: Annotated[int, typer.Argument(help="The alert's id.", min=1)]) -> None:
     """Queue a failed alert again and send it now; exit 1 unless every target got it."""
+    from monitor import daemon
+    from monitor.pipeline.outbox import retry_alert
+
     config = settings()
     configured_targets(config)
     with opened(config) as engine:
@@ -167,6 +177,9 @@ def retry(alert_id: Annotated[int, typer.Argument(help="The alert's id.", min=1)
 @alerts_app.command("test")
 def test() -> None:
     """Send a test message to every configured target; exit 1 if any failed."""
+    from monitor.alerts.render import render_test_message
+    from monitor.alerts.send import send_message
+
     config = settings()
     targets = configured_targets(config)
     message = render_test_message(now())

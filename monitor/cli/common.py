@@ -6,26 +6,31 @@ import json
 import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from sqlalchemy import Engine
 
-from monitor.config import Settings, load_settings
-from monitor.log import setup_logging
-from monitor.store.db import connect, require_current_schema
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from monitor.config import Settings
 
 console = Console()
 err_console = Console(stderr=True)
 
 
 def settings() -> Settings:
+    from monitor.config import load_settings
+    from monitor.log import setup_logging
+
     loaded = load_settings()
     setup_logging(loaded.log_level, loaded.log_format)
     return loaded
 
 
 def open_engine(config: Settings, *, check_schema: bool = True) -> Engine:
+    from monitor.store.db import connect, require_current_schema
+
     engine = connect(config.resolved_database_url)
     if check_schema:
         require_current_schema(engine)

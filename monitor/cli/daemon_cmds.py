@@ -8,13 +8,11 @@ from typing import Annotated
 
 import typer
 
-from monitor import daemon
 from monitor.cli.app import app
 from monitor.cli.common import console, err_console, now, open_engine, settings
-from monitor.pipeline.reprocess import reprocess_entries
-from monitor.store.db import schema_state, transaction, upgrade_schema
-from monitor.store.entries import count_entries
-from monitor.store.feeds import list_feeds
+
+# The daemon (aiohttp, apprise, APScheduler), the pipeline and the store are imported by
+# the commands that use them, so that every other command starts fast.
 
 db_app = typer.Typer(no_args_is_help=True, help="The database schema.")
 app.add_typer(db_app, name="db")
@@ -23,6 +21,8 @@ app.add_typer(db_app, name="db")
 @app.command("run")
 def run() -> None:
     """Run the daemon in the foreground (systemd: Type=notify)."""
+    from monitor import daemon
+
     raise typer.Exit(daemon.run_daemon(settings()))
 
 
@@ -34,6 +34,8 @@ def poll(
     ] = False,
 ) -> None:
     """Poll the due feeds (or all of them) once and print a summary."""
+    from monitor import daemon
+
     if not once:
         raise typer.BadParameter(
             "only --once is supported; `monitor run` polls on a schedule", param_hint="--once"
@@ -50,6 +52,8 @@ def poll(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to this version's."""
+    from monitor.store.db import schema_state, upgrade_schema
+
     engine = open_engine(settings(), check_schema=False)
     upgrade_schema(engine)
     state = schema_state(engine)
@@ -59,6 +63,10 @@ def db_upgrade() -> None:
 @app.command("check")
 def check() -> None:
     """Validate the settings, connect to the database and report the schema state."""
+    from monitor.store.db import schema_state, transaction
+    from monitor.store.entries import count_entries
+    from monitor.store.feeds import list_feeds
+
     config = settings()
     console.print("settings: ok")
     engine = open_engine(config, check_schema=False)
@@ -90,6 +98,9 @@ def reprocess(
     since: Annotated[str | None, typer.Option(help="Only entries fetched since this date.")] = None,
 ) -> None:
     """Re-run detection over stored entries; each entry's events are replaced, never duplicated."""
+    from monitor import daemon
+    from monitor.pipeline.reprocess import reprocess_entries
+
     config = settings()
     engine = open_engine(config)
     summary = reprocess_entries(

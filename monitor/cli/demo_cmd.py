@@ -11,9 +11,6 @@ import typer
 
 from monitor.cli.app import app
 from monitor.cli.common import console
-from monitor.config import LogFormat
-from monitor.demo.run import run_demo
-from monitor.log import setup_logging
 
 
 @app.command("demo")
@@ -23,6 +20,10 @@ def demo(
     ] = None,
 ) -> None:
     """Run the daemon against a local server of sample news; alerts go to a local sink."""
+    from monitor.config import LogFormat
+    from monitor.demo.run import run_demo  # the daemon and its libraries
+    from monitor.log import setup_logging
+
     setup_logging("WARNING", LogFormat.TEXT)  # the demo tells its own story on stdout
     with tempfile.TemporaryDirectory(prefix="monitor-demo-") as scratch:
         state_dir = keep or Path(scratch)

@@ -17,7 +17,6 @@ from typing import Annotated, Any
 import typer
 
 from monitor.cli.app import app
-from monitor.detect import detect, event_to_json, explain
 from monitor.errors import MonitorError
 
 
@@ -94,6 +93,8 @@ def _read_input(source: str) -> tuple[bytes, str]:
 
 
 def _explain_lines(item: Item) -> None:
+    from monitor.detect import explain
+
     for x in explain(item.title, item.summary, item.published):
         figure = (
             f" {x.event.figure.qualifier.value} {x.event.figure.value}" if x.event.figure else ""
@@ -114,6 +115,8 @@ def extract(
     ] = False,
 ) -> None:
     """Detect events in news items and print them as JSON lines {"id", "events"}."""
+    from monitor.detect import detect, event_to_json  # the detector loads only to extract
+
     body, name = _read_input(source)
     skipped = 0
     for item in read_items(body, name):

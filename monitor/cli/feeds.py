@@ -22,7 +22,6 @@ from monitor.cli.common import (
     when,
 )
 from monitor.errors import DuplicateFeedError, MonitorError
-from monitor.feeds.opml import read_opml, write_opml
 from monitor.model import Feed
 from monitor.store import feeds as store_feeds
 from monitor.store.db import transaction
@@ -110,6 +109,8 @@ def import_opml(
     ],
 ) -> None:
     """Add every feed of an OPML file; feeds already present are left as they are."""
+    from monitor.feeds.opml import read_opml
+
     config = settings()
     data = sys.stdin.buffer.read() if str(file) == "-" else read_file(file)
     outlines = read_opml(data)
@@ -141,6 +142,8 @@ def read_file(path: Path) -> bytes:
 @feeds_app.command("export-opml")
 def export_opml() -> None:
     """Print the feed list as OPML."""
+    from monitor.feeds.opml import write_opml
+
     engine = open_engine(settings())
     with transaction(engine) as session:
         feeds = store_feeds.list_feeds(session)

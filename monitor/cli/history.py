@@ -10,13 +10,11 @@ import dataclasses
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import plotext
 import typer
 from rich.table import Table
 
-from monitor.alerts.render import format_figure, format_indicator
 from monitor.cli.app import app
 from monitor.cli.common import console, err_console, print_json_lines, settings
 from monitor.cli.common import when as format_when
@@ -27,6 +25,8 @@ from monitor.cli.query_options import (
     JsonOption,
     KindArgument,
     KindOption,
+    format_figure,
+    format_indicator,
     link_column,
     opened,
     parse_when,
@@ -35,15 +35,16 @@ from monitor.cli.query_options import (
     shorten,
     where,
 )
-from monitor.config import Settings
 from monitor.errors import MonitorError
 from monitor.model import EventKind, IndicatorKey, StoredEntry, StoredEvent
 from monitor.store import entries as store_entries
 from monitor.store import events as store_events
 from monitor.store import indicators as store_indicators
 from monitor.store.db import transaction
-from monitor.store.indicators import HistoryPage, HistoryPoint, IndicatorView
-from monitor.track import parse_threshold
+
+if TYPE_CHECKING:
+    from monitor.config import Settings
+    from monitor.store.indicators import HistoryPage, HistoryPoint, IndicatorView
 
 CHART_HEIGHT = 15
 CHART_MAX_WIDTH = 100
@@ -251,6 +252,8 @@ def set_threshold(
         raise typer.BadParameter("a border's status has no threshold: every change alerts")
     if (value is None) == (not default):
         raise typer.BadParameter("give a VALUE (like 10% or 5000) or --default, not both")
+    from monitor.track import parse_threshold
+
     threshold = None
     if value is not None:
         try:
@@ -346,6 +349,8 @@ def print_summary(key: IndicatorKey, page: HistoryPage, as_of: str | None) -> No
 def draw_chart(key: IndicatorKey, points: Sequence[HistoryPoint], *, width: int) -> str | None:
     """The readings that set the value, over time, as a terminal chart (plain text, no
     colours); None without figures to draw."""
+    import plotext  # loaded only to draw
+
     drawn = [p for p in points if p.figure is not None]
     if not drawn:
         return None

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pycountry
 import typer
 from rich.table import Column
-from sqlalchemy import Engine
 
 from monitor.cli.common import now, open_engine
-from monitor.config import Settings
 from monitor.model import EventKind
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from monitor.config import Settings
+    from monitor.model import Change, Figure, IndicatorKey
 
 REGIONS = frozenset({"EU"})  # counterparts that are not countries (see detect's places)
 EVIDENCE_CHARS = 90
@@ -41,6 +44,8 @@ def country_code(value: str | None) -> str | None:
     text = value.strip()
     if text.upper() in REGIONS:
         return text.upper()
+    import pycountry  # loaded only when a country is given
+
     try:
         found = pycountry.countries.lookup(text)
     except LookupError:
@@ -115,6 +120,31 @@ def link_column() -> Column:
 
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+# --- labels as alerts write them -----------------------------------------------------------
+# monitor.alerts loads apprise, so its render module is imported on first use.
+
+
+def format_figure(figure: Figure | None) -> str:
+    """'up to 300,000', '~66,000', or 'no figure'."""
+    from monitor.alerts import render
+
+    return render.format_figure(figure)
+
+
+def format_indicator(key: IndicatorKey) -> str:
+    """'mobilization RU', 'border FI→RU'."""
+    from monitor.alerts import render
+
+    return render.format_indicator(key)
+
+
+def format_movement(change: Change) -> str:
+    """'~66,000 → ~97,000 (+47%)', 'closed → reopened'."""
+    from monitor.alerts import render
+
+    return render.format_movement(change)
 
 
 def where(country: str, counterpart: str | None) -> str:
