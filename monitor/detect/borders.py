@@ -16,7 +16,8 @@ _FILLER = (
     r"with|until|due|because|over|down|out)\b)[\w'’-]+,?\s+){0,6}?"
 )
 _AFTER_NOUN = (
-    r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|(?-i:[A-Z])[\w'’-]*))*"
+    r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|into|from|on|along"
+    r"|(?-i:[A-Z])[\w'’-]*))*"
     r",?\s+(?:(?:will|would|shall|to|has|have|had|is|are|was|were)\s+)?"
     r"(?:(?:be|been|remain|remains|remained|stay|stays|stayed|being)\s+)?"
     r"(?:(?:fully|completely|partially|temporarily|practically|officially|now|also|again)\s+)?"
@@ -33,7 +34,8 @@ _OPEN_ADJECTIVE = re.compile(
     r"|remained|kept|keep|keeps|keeping)\s+$"
 )
 _BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:land\s+)?(?:border|frontier|crossing)")
-_PAIR = re.compile(r"(?i)\b(?:between\b|their\s+(?:\w+\s+)?(?:common\s+|shared\s+)?borders?\b)")
+# "their border" is one border shared; "their borders" are each state's own
+_PAIR = re.compile(r"(?i)\b(?:between\b|their\s+(?:\w+\s+)?(?:common\s+|shared\s+)?border\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +124,16 @@ _PEOPLE_NOUN = re.compile(
 def _one_people(s: Sentence, action: _Action, end: int) -> bool:
     """Entry shut to one nation's people ("to Chinese citizens", "to Afghans"): restricted."""
     for m in s.mentions:
-        if m.form != "demonym" or not action.start <= m.start < end:
+        if m.form not in ("demonym", "name") or not action.start <= m.start < end:
             continue
         if _BORDER_AFTER.match(s.text, m.end):
             continue
+        people = _PEOPLE_NOUN.match(s.text, m.end)
+        if people and m.start < action.end:  # "no longer allow Myanmar nationals to enter"
+            return True
         barred = _PEOPLE_BARRED.search(s.text[max(0, m.start - 16) : m.start])
-        if barred and (m.text.endswith(("s", "ese")) or _PEOPLE_NOUN.match(s.text, m.end)):
+        plural = m.form == "demonym" and m.text.endswith(("s", "ese"))
+        if barred and (plural or people):
             return True
     return False
 
@@ -148,6 +154,26 @@ def _actors(s: Sentence, action: _Action, ctx: Context) -> list[Mention]:
     after = [m for m in s.mentions if m.start >= action.end and m.form in ("name", "anaphor")]
     if after and re.search(r"(?i)\b(?:enter|into)\s+$", s.text[action.end - 8 : after[0].start]):
         return [after[0]]
+    return _agent_after(s, action)
+
+
+# "was shut by Hungarian authorities", "..., Warsaw said"
+_BY = re.compile(r"(?i)\bby\s+(?:the\s+)?$")
+_AGENT_NOUN = re.compile(
+    r"(?i)\s+(?:authorities|government|officials|border guards?|police|army|forces|troops)\b"
+)
+_SPEAKER = re.compile(r"(?i)^(?:['’]s\s+\w+(?:\s+\w+)?)?\s+(?:said|says|announced|confirmed)\b")
+
+
+def _agent_after(s: Sentence, action: _Action) -> list[Mention]:
+    for m in s.mentions:
+        if m.start < action.end or m.form in ("region", "group", "anaphor"):
+            continue
+        by = _BY.search(s.text[max(0, m.start - 8) : m.start])
+        if by and (m.form != "demonym" or _AGENT_NOUN.match(s.text, m.end)):
+            return [m]
+        if m.form in ("name", "metonym") and _SPEAKER.match(s.text[m.end : m.end + 40]):
+            return [m]
     return []
 
 
@@ -197,7 +223,12 @@ def _counterparts(s: Sentence, action: _Action, actors: list[str]) -> list[str]:
         before = s.text[max(start, m.start - 40) : m.start]
         if m.form == "demonym" and not re.search(r"\bexcept\s+(?:for\s+)?$", before):
             return [m.code]
-        if m.form == "name" and _TRAVELLERS_FROM.search(before):
+        if m.form == "name" and (
+            _TRAVELLERS_FROM.search(before)
+            or _PEOPLE_NOUN.match(s.text, m.end)  # "Myanmar nationals"
+            or m.end <= action.end
+            and re.search(r"(?i)\b(?:from|into)\s+(?:the\s+)?$", before)
+        ):
             return [m.code]
     return []
 
@@ -221,8 +252,8 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
         codes = list(pair[0].codes)
     if not codes and ctx.border:
         codes = [ctx.border[-1].event.country]
-    if not codes and ctx.subject and not s.title:  # "The border will close on Friday."
-        codes = [ctx.subject]
+    if not codes and ctx.subject and not s.title and not _NOMINAL.search(action.text):
+        codes = [ctx.subject]  # "The border will close on Friday.", not "The closure cost ..."
     cues = [f"trigger: {action.text}"]
     found = []
     for code in dict.fromkeys(codes):
@@ -235,6 +266,9 @@ def _events_for(s: Sentence, lex: Lexicon, ctx: Context, action: _Action) -> lis
                 make_finding(EventKind.BORDER_CLOSURE, code, s, event_cues, other, status=status)
             )
     return found
+
+
+_NOMINAL = re.compile(r"(?i)(?:closures?|shutdowns?|reopenings?)$")
 
 
 def _by_others(s: Sentence, lex: Lexicon, action: _Action) -> bool:

@@ -47,6 +47,7 @@ _BACKGROUND = re.compile(
     r"(?i)\b(?:war|fighting|conflict|violence|invasion|crisis|unrest|offensive|clashes|coup)"
     r"\s+(?:in|on|of|against)\s+(?:the\s+)?$"
 )
+_OF_WHOM = re.compile(r"\s+of\s+(?:whom|them|those|these)\b")
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|those|these)\b|$)")
 
 
@@ -190,6 +191,8 @@ def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> lis
         if origin is None or origin == "EU":
             continue
         destination = _destination(s, lex, ctx, amount, clause, origin)
+        if found and _OF_WHOM.match(s.text, amount.end):  # "400,000 ..., 100,000 of whom stayed"
+            destination = destination or found[-1].event.counterpart
         cues = [f"trigger: {trigger.group(0)}", f"from: {origin}", f"to: {destination}"]
         found.append(
             make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount=amount)

@@ -22,6 +22,11 @@ _PASSIVE = (
 )
 
 
+# "call-up papers were sent to 10,000 men"
+_SENT = (
+    r"(?:\s+(?:(?:were|was|have been|has been|had been|are being|will be|being)\s+)?"
+    r"(?:sent|issued|handed|delivered|served|mailed)(?:\s+out)?)?"
+)
 # "160,000 men aged 18 to 30 to be conscripted"
 _AGES = r"(?:(?:aged|between the ages of|ages)\s+\d+\s*(?:to|-|–|and)\s*\d+\s+)?"
 
@@ -30,7 +35,11 @@ _AGES = r"(?:(?:aged|between the ages of|ages)\s+\d+\s*(?:to|-|–|and)\s*\d+\s+
 def _attached(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     trigger = load_lexicon(lang).patterns["mobilization_trigger"].pattern
     after_trigger = re.compile(
-        r"(?:" + trigger + r")(?:\s+(?:papers|orders|notices))?\s+(?:of|for|to|up)?\s*$",
+        r"(?:"
+        + trigger
+        + r")(?:\s+(?:papers|orders|notices|summonses))?"
+        + _SENT
+        + r"\s+(?:of|for|to|up)?\s*$",
         re.IGNORECASE,
     )
     noun_after = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + _MILITARY + r"\b", re.IGNORECASE)

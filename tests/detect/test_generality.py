@@ -344,3 +344,91 @@ def test_a_closure_without_a_country_in_its_sentence() -> None:
         "from Wednesday, the justice minister said.",
         {(B, "NO", None, None, None, C)},
     )
+
+
+# Call-up papers sent, issued or served to a number of men: the figure is the call-up's.
+def test_call_up_papers_sent_to_a_number() -> None:
+    check(
+        "",
+        "Call-up notices were issued to 12,000 men in the Odesa region, Kyiv said.",
+        {(M, "UA", None, 12000, "exact", None)},
+    )
+
+
+# Stocks phrased as being somewhere, taken in, or a number that stands at a figure.
+MORE_STOCKS = [
+    (
+        "About 1.3 million Venezuelans are in Peru, officials said.",
+        {(E, "VE", "PE", 1300000, "approx", None)},
+    ),
+    (
+        "Ireland has taken in more than 100,000 Ukrainians.",
+        {(E, "UA", "IE", 100000, "at_least", None)},
+    ),
+    (
+        "The number of Afghans in Iran stands at 4.5 million, the UN said.",
+        {(E, "AF", "IR", 4500000, "exact", None)},
+    ),
+    (
+        "Poland has received over 1.6 million refugees from Ukraine, 950,000 of whom have stayed.",
+        {(E, "UA", "PL", 1600000, "at_least", None), (E, "UA", "PL", 950000, "exact", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), MORE_STOCKS)
+def test_more_stocks(summary: str, expected: Facts) -> None:
+    check("", summary, expected)
+
+
+# "their borders" are each state's own; "their border" is the one they share.
+PLURAL_BORDERS = [
+    (
+        "Austria and Slovenia shut their borders to foreigners on Monday.",
+        {(B, "AT", None, None, None, C), (B, "SI", None, None, None, C)},
+    ),
+    (
+        "Peru and Bolivia reopened their border on Monday.",
+        {(B, "PE", "BO", None, None, RE), (B, "BO", "PE", None, None, RE)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), PLURAL_BORDERS)
+def test_their_border_or_borders(summary: str, expected: Facts) -> None:
+    check("", summary, expected)
+
+
+# The state acting named after the act: "by Hungarian authorities", "..., Warsaw said".
+AGENT_AFTER = [
+    (
+        "The border with Romania was sealed by Moldovan authorities on Friday.",
+        {(B, "MD", "RO", None, None, C)},
+    ),
+    (
+        "Crossings into Latvia from Russia were closed on Monday, Riga said.",
+        {(B, "LV", "RU", None, None, C)},
+    ),
+    (
+        "Indonesia will no longer allow Chinese nationals to enter without a visa.",
+        {(B, "ID", "CN", None, None, R)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), AGENT_AFTER)
+def test_the_actor_after_the_act(summary: str, expected: Facts) -> None:
+    check("", summary, expected)
+
+
+# Unions, parties and movements that mobilise members call no one up; a closure named as
+# a noun ("the border closure cost ...") takes no actor from elsewhere in the item.
+NOT_AN_ACT = [
+    ("", "The opposition party mobilised 20,000 members for a rally in Georgia."),
+    ("Trade slump", "Mongolia's exports fell last year. The border closure cost $1 billion."),
+]
+
+
+@pytest.mark.parametrize(("title", "summary"), NOT_AN_ACT)
+def test_not_an_act(title: str, summary: str) -> None:
+    check(title, summary, set())
