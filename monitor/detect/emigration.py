@@ -185,7 +185,7 @@ def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> lis
     at = clause[0] + trigger.start()
     if blocked(s, lex, at, (at, at + len(trigger.group(0)))):
         return []
-    found = []
+    found: list[Finding] = []
     for amount in _clause_amounts(s, clause):
         origin = _origin(s, lex, ctx, amount, clause)
         if origin is None or origin == "EU":
