@@ -37,7 +37,7 @@ _OFFICIAL = re.compile(
 )
 _REPORTER = re.compile(
     r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier|government|authorities|"
-    r"ministry|police|statistics)|\s+(?:says|said|reports))",
+    r"ministry|police|statistics)|\s+(?:says|said|reports)|:\s)",  # "Kazakhstan: 5,000 arrive"
     re.IGNORECASE,
 )
 _MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)

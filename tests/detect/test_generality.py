@@ -432,3 +432,29 @@ NOT_AN_ACT = [
 @pytest.mark.parametrize(("title", "summary"), NOT_AN_ACT)
 def test_not_an_act(title: str, summary: str) -> None:
     check(title, summary, set())
+
+
+# People named by a national adjective before a people noun ("Russian arrivals"), a refugee
+# population as a stock, a headline's "Country:" as the place counting.
+ADJECTIVE_PEOPLE = [
+    (
+        "Armenia: Russian arrivals top 60,000",
+        "",
+        {(E, "RU", "AM", 60000, "at_least", None)},
+    ),
+    (
+        "",
+        "Iranian emigrants in Canada have passed 250,000, the census office said.",
+        set(),  # "passed" names no move and no stay
+    ),
+    (
+        "",
+        "Lebanon is home to 1.5 million Syrians, the largest refugee population per head.",
+        {(E, "SY", "LB", 1500000, "exact", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "expected"), ADJECTIVE_PEOPLE)
+def test_people_named_by_an_adjective(title: str, summary: str, expected: Facts) -> None:
+    check(title, summary, expected)
