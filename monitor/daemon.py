@@ -24,6 +24,7 @@ from monitor.model import EventKind
 from monitor.pipeline.outbox import SendSummary, send_pending
 from monitor.pipeline.poll import PollRound, PollSummary, Schedule, release
 from monitor.pipeline.tracking import PolicyFor, policies_from
+from monitor.pipeline.work import die_with_parent
 from monitor.store.db import connect, require_current_schema, upgrade_schema
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,9 @@ async def open_poller(
     workers = settings.parse_workers or os.cpu_count() or 1
     spawn = multiprocessing.get_context("spawn")  # the daemon has threads; never fork them
     with (
-        ProcessPoolExecutor(workers, mp_context=spawn) as parse_pool,
+        ProcessPoolExecutor(
+            workers, spawn, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as parse_pool,
         ThreadPoolExecutor(1, thread_name_prefix="store") as store_pool,
     ):
         async with Fetcher(fetch_limits(settings)) as fetcher:

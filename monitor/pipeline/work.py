@@ -7,6 +7,10 @@ events back is cheaper than a second round trip for the entries the store finds 
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
 from dataclasses import dataclass
 
 from monitor.detect import detect
@@ -21,6 +25,20 @@ class ParsedWithEvents:
     events: dict[str, tuple[Event, ...]]  # by entry guid; entries without events are absent
     skipped_language: int  # entries in a language the detector does not read yet
     error: str | None = None  # the ParseError message, when the body is not a feed
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """A worker's initializer: on Linux the kernel ends the worker when the daemon dies, even
+    by SIGKILL, so no orphaned parser outlives it. A daemon that died while the worker was
+    still starting is caught by the parent check."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def detect_entry(entry: NewEntry | StoredEntry) -> tuple[tuple[Event, ...], bool]:

@@ -6,9 +6,12 @@ import json
 import signal
 import socket
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.daemon.conftest import Farm, monitor_env, run_monitor, start_daemon
 
@@ -136,3 +139,34 @@ def test_tells_systemd_ready_and_pings_the_watchdog(
         finally:
             code, err = stop(daemon)
         assert code == 0, err
+
+
+def children_of(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for an init that may never reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux's")
+def test_a_killed_daemon_leaves_no_parse_workers(
+    farm: Farm, database_url: str, tmp_path: Path
+) -> None:
+    env = monitor_env(database_url, poll_tick="0.3")
+    add_feeds(farm, 3, env, tmp_path)
+    daemon = start_daemon(env, tmp_path)
+    wait_for(lambda: len(farm.hits) == 3 and len(children_of(daemon.pid)) >= 2, 30)
+    workers = children_of(daemon.pid)
+    daemon.kill()
+    daemon.wait(timeout=10)
+    wait_for(lambda: not any(map(running, workers)), 10)
+    daemon.communicate(timeout=10)  # the workers held its pipes; they are closed now
