@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -34,6 +33,8 @@ def poll(
     ] = False,
 ) -> None:
     """Poll the due feeds (or all of them) once and print a summary."""
+    import asyncio
+
     from monitor import daemon
 
     if not once:

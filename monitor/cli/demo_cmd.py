@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +19,8 @@ def demo(
     ] = None,
 ) -> None:
     """Run the daemon against a local server of sample news; alerts go to a local sink."""
+    import asyncio
+
     from monitor.config import LogFormat
     from monitor.demo.run import run_demo  # the daemon and its libraries
     from monitor.log import setup_logging

@@ -23,8 +23,9 @@ from monitor.cli.common import (
 )
 from monitor.errors import DuplicateFeedError, MonitorError
 from monitor.model import Feed
-from monitor.store import feeds as store_feeds
-from monitor.store.db import transaction
+
+# The store (SQLAlchemy) and the OPML reader are imported by the commands that use them,
+# so that `monitor --help` starts fast.
 
 feeds_app = typer.Typer(no_args_is_help=True, help="Add, list, remove, import and export feeds.")
 app.add_typer(feeds_app, name="feeds")
@@ -46,6 +47,9 @@ def add(
     title: Annotated[str | None, typer.Option(help="A title until the feed gives its own.")] = None,
 ) -> None:
     """Add a feed; it is polled on the next tick."""
+    from monitor.store.db import transaction
+    from monitor.store.feeds import add_feed
+
     config = settings()
     seconds = interval or config.poll_interval
     if not config.min_interval <= seconds <= config.max_interval:
@@ -55,7 +59,7 @@ def add(
         )
     engine = open_engine(config)
     with transaction(engine) as session:
-        feed = store_feeds.add_feed(session, url, title=title, interval_seconds=seconds, now=now())
+        feed = add_feed(session, url, title=title, interval_seconds=seconds, now=now())
     err_console.print(f"Added feed {feed.id}: {feed.url}")
 
 
@@ -64,9 +68,12 @@ def list_(
     json: Annotated[bool, typer.Option("--json", help="JSON lines on stdout.")] = False,
 ) -> None:
     """The feeds with their status, last error and next poll."""
+    from monitor.store.db import transaction
+    from monitor.store.feeds import list_feeds
+
     engine = open_engine(settings())
     with transaction(engine) as session:
-        feeds = store_feeds.list_feeds(session)
+        feeds = list_feeds(session)
     if json:
         print_json_lines(dataclasses.asdict(feed) for feed in feeds)
         return
@@ -96,9 +103,12 @@ def feed_status(feed: Feed) -> str:
 @feeds_app.command("remove")
 def remove(feed: Annotated[str, typer.Argument(help="The feed's id or URL.")]) -> None:
     """Remove a feed with its entries and events."""
+    from monitor.store.db import transaction
+    from monitor.store.feeds import remove_feed
+
     engine = open_engine(settings())
     with transaction(engine) as session:
-        removed = store_feeds.remove_feed(session, int(feed) if feed.isdigit() else feed)
+        removed = remove_feed(session, int(feed) if feed.isdigit() else feed)
     err_console.print(f"Removed feed {removed.id}: {removed.url}")
 
 
@@ -110,6 +120,8 @@ def import_opml(
 ) -> None:
     """Add every feed of an OPML file; feeds already present are left as they are."""
     from monitor.feeds.opml import read_opml
+    from monitor.store.db import transaction
+    from monitor.store.feeds import add_feed
 
     config = settings()
     data = sys.stdin.buffer.read() if str(file) == "-" else read_file(file)
@@ -119,7 +131,7 @@ def import_opml(
     for outline in outlines:
         try:
             with transaction(engine) as session:
-                store_feeds.add_feed(
+                add_feed(
                     session,
                     outline.url,
                     title=outline.title,
@@ -143,8 +155,10 @@ def read_file(path: Path) -> bytes:
 def export_opml() -> None:
     """Print the feed list as OPML."""
     from monitor.feeds.opml import write_opml
+    from monitor.store.db import transaction
+    from monitor.store.feeds import list_feeds
 
     engine = open_engine(settings())
     with transaction(engine) as session:
-        feeds = store_feeds.list_feeds(session)
+        feeds = list_feeds(session)
     sys.stdout.write(write_opml([(feed.url, feed.title) for feed in feeds]))

@@ -32,19 +32,18 @@ from monitor.cli.query_options import (
     parse_when,
     period,
     plural,
+    reading,
     shorten,
     where,
 )
 from monitor.errors import MonitorError
 from monitor.model import EventKind, IndicatorKey, StoredEntry, StoredEvent
-from monitor.store import entries as store_entries
-from monitor.store import events as store_events
-from monitor.store import indicators as store_indicators
-from monitor.store.db import transaction
 
 if TYPE_CHECKING:
     from monitor.config import Settings
     from monitor.store.indicators import HistoryPage, HistoryPoint, IndicatorView
+
+# The store (SQLAlchemy) is imported by the commands, so that `monitor --help` starts fast.
 
 CHART_HEIGHT = 15
 CHART_MAX_WIDTH = 100
@@ -111,8 +110,10 @@ def events(
         raise typer.BadParameter("choose one of --json and --csv", param_hint="--csv")
     start = parse_when(since, option="--since")
     end = parse_when(until, end_of_day=True, option="--until")
-    with opened(settings()) as engine, transaction(engine, readonly=True) as s:
-        found = store_events.list_events(
+    from monitor.store.events import list_events
+
+    with reading(settings()) as s:
+        found = list_events(
             s,
             kind=kind,
             country=country,
@@ -204,11 +205,11 @@ def indicators(
     """The tracked series with their current value, last change, sources and threshold."""
     if ctx.invoked_subcommand is not None:
         return
+    from monitor.store.indicators import list_indicators
+
     config = settings()
-    with opened(config) as engine, transaction(engine, readonly=True) as s:
-        views = store_indicators.list_indicators(
-            s, kind=kind, country=country, counterpart=counterpart
-        )
+    with reading(config) as s:
+        views = list_indicators(s, kind=kind, country=country, counterpart=counterpart)
     rows = [indicator_row(view, default_threshold(config, view.key.kind)) for view in views]
     if json:
         print_json_lines(rows)
@@ -252,6 +253,8 @@ def set_threshold(
         raise typer.BadParameter("a border's status has no threshold: every change alerts")
     if (value is None) == (not default):
         raise typer.BadParameter("give a VALUE (like 10% or 5000) or --default, not both")
+    from monitor.store.db import transaction
+    from monitor.store.indicators import set_threshold as store_threshold
     from monitor.track import parse_threshold
 
     threshold = None
@@ -263,7 +266,7 @@ def set_threshold(
     key = figure_key(kind, country, counterpart, unit)
     config = settings()
     with opened(config) as engine, transaction(engine) as s:
-        store_indicators.set_threshold(s, key, threshold)
+        store_threshold(s, key, threshold)
     shown = threshold or f"the default ({default_threshold(config, kind)})"
     err_console.print(f"Threshold of {format_indicator(key)} set to {shown}.")
 
@@ -311,14 +314,16 @@ def history(
     json: JsonOption = False,
 ) -> None:
     """A series' readings over time with their sources, and a chart of its value."""
+    from monitor.store.indicators import history_page, indicator_history
+
     key = figure_key(kind, country, counterpart, unit)
     known_at = parse_when(as_of, end_of_day=True, option="--as-of")
-    with opened(settings()) as engine, transaction(engine, readonly=True) as s:
+    with reading(settings()) as s:
         if json:
-            points = store_indicators.indicator_history(s, key, as_of=known_at)
+            points = indicator_history(s, key, as_of=known_at)
             page = None
         else:
-            page = store_indicators.history_page(s, key, as_of=known_at, limit=limit)
+            page = history_page(s, key, as_of=known_at, limit=limit)
             points = list(page.latest)
     if not points:
         by = f" by {as_of}" if as_of else ""
@@ -403,8 +408,10 @@ def entries(
     json: JsonOption = False,
 ) -> None:
     """Stored feed entries, newest first; with --search, those that contain the text."""
-    with opened(settings()) as engine, transaction(engine, readonly=True) as s:
-        found = store_entries.search_entries(s, search or "", limit=limit)
+    from monitor.store.entries import search_entries
+
+    with reading(settings()) as s:
+        found = search_entries(s, search or "", limit=limit)
     if json:
         print_json_lines(entry_row(e) for e in found)
         return

@@ -15,6 +15,7 @@ from monitor.model import EventKind
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from monitor.config import Settings
     from monitor.model import Change, Figure, IndicatorKey
@@ -32,6 +33,15 @@ def opened(config: Settings) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def reading(config: Settings) -> Iterator[Session]:
+    """One read-only transaction on the database, for a command that lists what it holds."""
+    from monitor.store.db import transaction
+
+    with opened(config) as engine, transaction(engine, readonly=True) as session:
+        yield session
 
 
 # --- options shared by the commands -------------------------------------------------------
