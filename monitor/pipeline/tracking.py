@@ -1,9 +1,11 @@
 """Events become indicator readings and alerts, inside the poll round's store transaction.
 
-The poll round calls `track_entry_events` right after `store.events.replace_events`, and
-`add_duplicate_source` for an entry whose story (fingerprint) another entry already told.
-Both lock the indicators, let `monitor.track` decide, and write the readings and the
-outbox rows in the caller's transaction: an alert exists exactly when its change is stored.
+The poll round calls `store_detected_per_feed` with the new entries of the feeds it stores
+in one transaction: it replaces their events, and for an entry whose story (fingerprint)
+another entry already told it adds a source instead (`add_duplicate_source`). An
+`IndicatorWriter` locks the indicators once, `monitor.track` decides, and the readings and
+the outbox rows are written in the caller's transaction: an alert exists exactly when its
+change is stored.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from monitor.store import events as store_events
 from monitor.store import indicators as store_indicators
 from monitor.store import outbox as store_outbox
 from monitor.store.indicators import CurrentValue, NewValue, Reading
+from monitor.store.readings import IndicatorWriter
 from monitor.track import (
     Decision,
     IndicatorState,
@@ -67,20 +70,35 @@ def track_entry_events(
     policy_for: PolicyFor = default_policy,
 ) -> list[int]:
     """Apply an entry's events to their indicators; returns the ids of new alerts."""
+    writer = IndicatorWriter(session, now=now)
+    alert_ids = _track(writer, entry, observations_of(entry, events), now, policy_for)
+    writer.flush()
+    return alert_ids
+
+
+def observations_of(entry: StoredEntry, events: Sequence[Event]) -> list[Observation]:
+    """What an entry's events say about indicators: one observation per series, in the
+    order their indicators are locked."""
     source = Source(title=entry.title, link=entry.link, published=entry.published, evidence="")
     found = (
         observation_of(event, source, ref=entry_ref(entry), fallback_published=entry.fetched_at)
         for event in events
     )
-    observations = select_observations(obs for obs in found if obs is not None)
-    if not observations:
-        return []
-    store_indicators.lock_tracking(session)
+    return _in_lock_order(select_observations(obs for obs in found if obs is not None))
+
+
+def _track(
+    writer: IndicatorWriter,
+    entry: StoredEntry,
+    observations: Sequence[Observation],
+    now: datetime,
+    policy_for: PolicyFor,
+) -> list[int]:
     alert_ids = []
-    for obs in _in_lock_order(observations):
-        current = store_indicators.lock_indicator(session, obs.key, now=now)
+    for obs in observations:
+        current = writer.current(obs.key)
         decision = apply_observation(state_of(current), obs, policy_for(obs.key), now)
-        alert_id = _record(session, current, obs, decision, entry_id=entry.id, now=now)
+        alert_id = _record(writer, current, obs, decision, entry_id=entry.id, now=now)
         if alert_id is not None:
             alert_ids.append(alert_id)
     return alert_ids
@@ -89,12 +107,18 @@ def track_entry_events(
 def add_duplicate_source(session: Session, entry: StoredEntry, *, now: datetime) -> int:
     """The same story in another feed: it adds a source to each indicator the story's
     earlier entries reported, and never alerts. Returns how many sources it added."""
+    writer = IndicatorWriter(session, now=now)
+    added = _add_duplicate(writer, session, entry, now)
+    writer.flush()
+    return added
+
+
+def _add_duplicate(
+    writer: IndicatorWriter, session: Session, entry: StoredEntry, now: datetime
+) -> int:
     readings = store_indicators.story_readings(
         session, entry.fingerprint, exclude_entry_id=entry.id
     )
-    if not readings:
-        return 0
-    store_indicators.lock_tracking(session)
     added = 0
     published = entry.published or entry.fetched_at
     for reading in sorted(readings, key=lambda r: store_indicators.series_of(r.key)):
@@ -107,11 +131,11 @@ def add_duplicate_source(session: Session, entry: StoredEntry, *, now: datetime)
             figure=reading.figure,
             status=reading.status,
         )
-        current = store_indicators.lock_indicator(session, obs.key, now=now)
+        current = writer.current(obs.key)
         decision = apply_duplicate(state_of(current), obs)
         if decision is None:
             continue
-        _record(session, current, obs, decision, entry_id=entry.id, now=now)
+        _record(writer, current, obs, decision, entry_id=entry.id, now=now)
         added += decision.outcome is Outcome.CORROBORATED
     return added
 
@@ -137,7 +161,7 @@ def _in_lock_order(observations: Iterable[Observation]) -> list[Observation]:
 
 
 def _record(
-    session: Session,
+    writer: IndicatorWriter,
     current: CurrentValue,
     obs: Observation,
     decision: Decision,
@@ -151,7 +175,7 @@ def _record(
     alert_id = None
     if decision.change is not None:
         alert_id = store_outbox.add_alert(
-            session, decision.change, indicator_id=current.indicator_id, now=now
+            writer.session, decision.change, indicator_id=current.indicator_id, now=now
         )
     state = decision.state
     new_value = None
@@ -175,9 +199,7 @@ def _record(
         starts_value=decision.outcome in (Outcome.FIRST_SEEN, Outcome.CHANGED),
         alert_id=alert_id,
     )
-    store_indicators.record_reading(
-        session, current.indicator_id, reading, now=now, new_value=new_value
-    )
+    writer.record(current, reading, new_value=new_value)
     return alert_id
 
 
@@ -191,12 +213,33 @@ def store_detected(
 ) -> int:
     """Replace each entry's events and track them; a story already seen in another feed or
     entry keeps no events of its own and adds a source instead. Returns the events stored."""
+    return sum(
+        store_detected_per_feed(session, [entries], events_of, now=now, policy_for=policy_for)
+    )
+
+
+def store_detected_per_feed(
+    session: Session,
+    batches: Sequence[Sequence[StoredEntry]],
+    events_of: Callable[[StoredEntry], Sequence[Event]],
+    *,
+    now: datetime,
+    policy_for: PolicyFor,
+) -> list[int]:
+    """`store_detected` for the entries of several feeds (a batch each, in the order they
+    were stored) in one transaction; returns the events stored per batch. The indicators
+    are locked once, in one query, and each is written once."""
+    entries = [entry for batch in batches for entry in batch]
     told_before = store_entries.entries_seen_elsewhere(session, entries)
-    found = [(e, () if e.id in told_before else tuple(events_of(e))) for e in entries]
-    store_events.replace_events_many(session, found, now=now)
-    for entry, events in found:
+    found = {e.id: () if e.id in told_before else tuple(events_of(e)) for e in entries}
+    store_events.replace_events_many(session, [(e, found[e.id]) for e in entries], now=now)
+    observations = {e.id: observations_of(e, found[e.id]) for e in entries if found[e.id]}
+    writer = IndicatorWriter(session, now=now)
+    writer.lock(obs.key for e in entries for obs in observations.get(e.id, ()))
+    for entry in entries:
         if entry.id in told_before:
-            add_duplicate_source(session, entry, now=now)
-        elif events:
-            track_entry_events(session, entry, events, now=now, policy_for=policy_for)
-    return sum(len(events) for _, events in found)
+            _add_duplicate(writer, session, entry, now)
+        elif entry.id in observations:
+            _track(writer, entry, observations[entry.id], now, policy_for)
+    writer.flush()
+    return [sum(len(found[e.id]) for e in batch) for batch in batches]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, func, insert, select, text, update
+from sqlalchemy import ColumnElement, Insert, Row, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -120,16 +120,23 @@ def insert_ignoring(
     s: Session, model: type[Base], values: dict[str, Any], unique: list[str]
 ) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING on `unique`: the new row's id, or None if it existed."""
-    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
-    table = model.__table__
-    statement = (
-        dialect.insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=unique)
-        .returning(table.c.id)
-    )
-    inserted: int | None = s.execute(statement).scalar()
+    connection = s.connection()
+    dialect = connection.dialect.name
+    key = (dialect, model.__tablename__, tuple(unique))
+    statement = _INSERT_IGNORING.get(key)
+    if statement is None:
+        table = cast(Table, model.__table__)
+        insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert_of(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
+        )
+        _INSERT_IGNORING[key] = statement
+    inserted: int | None = connection.execute(statement, values).scalar()
     return inserted
+
+
+# Built once per (dialect, table, unique columns): building one costs more than running it.
+_INSERT_IGNORING: dict[tuple[str, str, tuple[str, ...]], Insert] = {}
 
 
 def _figure(value: int | None, qualifier: str | None, unit: str | None) -> Figure | None:
@@ -218,7 +225,7 @@ def record_reading(
         )
     observation_id = s.scalars(
         insert(ObservationRow).returning(ObservationRow.id),
-        [_reading_values(indicator_id, reading, now)],
+        [reading_values(indicator_id, reading, now)],
     ).one()
     values: dict[str, Any] = {"updated_at": now}
     if new_value is not None:
@@ -237,7 +244,7 @@ def record_reading(
     return observation_id
 
 
-def _reading_values(indicator_id: int, reading: Reading, now: datetime) -> dict[str, Any]:
+def reading_values(indicator_id: int, reading: Reading, now: datetime) -> dict[str, Any]:
     figure, source = reading.figure, reading.source
     return {
         "indicator_id": indicator_id,
