@@ -86,7 +86,7 @@ def _actor(s: Sentence, pos: int, ctx: Context) -> tuple[str | None, str]:
 
 
 def _is_decoy(s: Sentence, lex: Lexicon, start: int) -> bool:
-    window = s.text[max(0, start - 12) : start + 60]
+    window = s.text[max(0, start - 30) : start + 60]
     return s.has(lex, "mobilization_decoy", window)
 
 
