@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detect.test_classes import RE, B, R, check
+from tests.detect.test_classes import RE, B, M, R, check
 
 # People going back home ("went back", "crossing back", "made their way back") are returns.
 RETURNS = [
@@ -97,3 +97,9 @@ VISAS = [
 @pytest.mark.parametrize(("summary", "expected"), VISAS)
 def test_visas_resumed_or_stopped(summary: str, expected: set[tuple[object, ...]]) -> None:
     check("", summary, expected)
+
+
+def test_a_month_name_before_a_call_up_is_no_decoy() -> None:
+    check(
+        "", "In March, Georgia called up 4,000 reservists.", {(M, "GE", None, 4000, "exact", None)}
+    )
