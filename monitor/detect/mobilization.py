@@ -39,7 +39,9 @@ def _attached(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[s
         + trigger
         + r")(?:\s+(?:papers|orders|notices|summonses))?"
         + _SENT
-        + r"\s+(?:of|for|to|up)?\s*$",
+        + r"(?:\s+(?:of|for|to|up)?|"
+        # an apposition: "called up former soldiers (some 12,000 men)", "... – about 9,000 –"
+        + r"(?:\s+[\w-]+){0,3}\s*(?:\(|\s[–—-])\s*(?:[\w-]+\s+){0,3}?)\s*$",
         re.IGNORECASE,
     )
     noun_after = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?" + _MILITARY + r"\b", re.IGNORECASE)

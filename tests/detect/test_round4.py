@@ -103,3 +103,25 @@ def test_a_month_name_before_a_call_up_is_no_decoy() -> None:
     check(
         "", "In March, Georgia called up 4,000 reservists.", {(M, "GE", None, 4000, "exact", None)}
     )
+
+
+# A figure in parentheses or between dashes after the people called up is theirs.
+APPOSITION = [
+    (
+        "Serbia has recalled former conscripts (about 7,500 men, officials said) to the army.",
+        {(M, "RS", None, 7500, "approx", None)},
+    ),
+    (
+        "Armenia called up reserve officers – roughly 4,000 of them – for a month of drills.",
+        {(M, "AM", None, 4000, "approx", None)},
+    ),
+    (
+        "Chad mobilised its veterans (at least 3,000) to guard the eastern frontier.",
+        {(M, "TD", None, 3000, "at_least", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), APPOSITION)
+def test_a_figure_in_apposition(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
