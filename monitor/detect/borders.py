@@ -15,6 +15,8 @@ _FILLER = (
     r"(?:(?!(?:near|at|by|along|on|across|to|from|for|in|into|after|before|and|or|as|"
     r"with|until|due|because|over|down|out)\b)[\w'’-]+,?\s+){0,6}?"
 )
+# two kinds of border joined: "its land and air borders", "road or rail crossings"
+_PAIRED = r"(?:[\w-]+\s+(?:and|or|&)\s+[\w-]+\s+)?"
 _AFTER_NOUN = (
     r"(?:,?\s+(?:with|between|and|of|the|two|its|their|countries|nations|into|from|on|along"
     r"|(?-i:[A-Z])[\w'’-]*))*"
@@ -55,7 +57,8 @@ def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
     )
     noun = pats["border_noun"].pattern
     verb_first = re.compile(
-        rf"(?P<verb>{close}|{restrict}|{open_})\s+{_FILLER}(?P<noun>{noun})", re.IGNORECASE
+        rf"(?P<verb>{close}|{restrict}|{open_})\s+{_FILLER}{_PAIRED}(?P<noun>{noun})",
+        re.IGNORECASE,
     )
     noun_first = re.compile(rf"(?P<noun>{noun}){_AFTER_NOUN}{_PARTICIPLE}\b", re.IGNORECASE)
     nominal = re.compile(

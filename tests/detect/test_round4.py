@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detect.test_classes import RE, B, M, R, check
+from tests.detect.test_classes import RE, B, C, M, R, check
 
 # People going back home ("went back", "crossing back", "made their way back") are returns.
 RETURNS = [
@@ -124,4 +124,20 @@ APPOSITION = [
 
 @pytest.mark.parametrize(("summary", "expected"), APPOSITION)
 def test_a_figure_in_apposition(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
+
+
+# Two kinds of border joined by "and"/"or" before the noun, then a list of neighbours.
+PAIRED_NOUNS = [
+    (
+        "Mali reopened its land and air borders with Senegal, Guinea and Niger on Monday.",
+        {(B, "ML", c, None, None, RE) for c in ("SN", "GN", "NE")},
+    ),
+    ("Gabon shut its road and river crossings with Cameroon.", {(B, "GA", "CM", None, None, C)}),
+    ("Police closed shops and restaurants near the border with Chad.", set()),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), PAIRED_NOUNS)
+def test_paired_border_nouns(summary: str, expected: set[tuple[object, ...]]) -> None:
     check("", summary, expected)
