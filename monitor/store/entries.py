@@ -37,6 +37,17 @@ _KNOWN = (
     .where(E.feed_id == bindparam("feed_id"))
     .where(E.guid.in_(bindparam("guids", expanding=True)))
 )
+_INSERT = insert(ENTRIES).returning(E.feed_id, E.guid, E.id, sort_by_parameter_order=True)
+_EDITABLE = ("link", "title", "summary", "published", "fingerprint")
+_UPDATE = (
+    update(ENTRIES)
+    .where(E.id == bindparam("b_id"))
+    .values(
+        updated_at=bindparam("b_updated_at"),
+        content_hash=bindparam("b_content_hash"),
+        **{name: bindparam(f"b_{name}") for name in _EDITABLE},
+    )
+)
 _FIRST_IDS = (
     select(E.fingerprint, func.min(E.id))
     .where(E.fingerprint.in_(bindparam("fingerprints", expanding=True)))
@@ -94,6 +105,35 @@ def store_entries(
     summary changed. Unchanged entries are not returned. A guid repeated in `entries`
     counts once (the first). One SELECT per 500 guids, one bulk INSERT, one bulk UPDATE.
     """
+    return store_entries_many(s, [(feed_id, entries)], fetched_at=fetched_at)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedBatch:
+    """One feed's entries, sorted out: `known` stored before, `new` and `edited` to write."""
+
+    feed_id: int
+    entries: list[NewEntry]
+    known: dict[str, _Known]
+    hashes: dict[str, str]
+    new: list[NewEntry]
+    edited: list[NewEntry]
+
+
+def store_entries_many(
+    s: Session, batches: Sequence[tuple[int, Sequence[NewEntry]]], *, fetched_at: datetime
+) -> list[list[StoredEntry]]:
+    """`store_entries` for several feeds at once (each feed once): one SELECT per feed, and
+    one INSERT and one UPDATE for them all. Returns each feed's stored entries."""
+    sorted_out = [_sort_out(s, feed_id, entries) for feed_id, entries in batches]
+    if len({batch.feed_id for batch in sorted_out}) < len(sorted_out):
+        raise ValueError("store_entries_many: a feed is given twice")
+    ids = _insert(s, [(b.feed_id, e, b.hashes) for b in sorted_out for e in b.new], fetched_at)
+    _update(s, [(e, b.known, b.hashes) for b in sorted_out for e in b.edited], fetched_at)
+    return [_stored_of(batch, ids, fetched_at) for batch in sorted_out]
+
+
+def _sort_out(s: Session, feed_id: int, entries: Sequence[NewEntry]) -> _FeedBatch:
     unique: dict[str, NewEntry] = {}
     for entry in entries:
         unique.setdefault(entry.guid, entry)
@@ -106,15 +146,20 @@ def store_entries(
         for entry in batch
         if entry.guid in known and known[entry.guid].content_hash != hashes[entry.guid]
     ]
-    ids = _insert(s, feed_id, new, hashes, fetched_at)
-    _update(s, edited, known, hashes, fetched_at)
-    for entry in edited:
-        ids[entry.guid] = known[entry.guid].id
+    return _FeedBatch(feed_id, batch, known, hashes, new, edited)
+
+
+def _stored_of(
+    batch: _FeedBatch, ids: dict[tuple[int, str], int], fetched_at: datetime
+) -> list[StoredEntry]:
     stored = []
-    for entry in batch:
-        if entry.guid in ids:
-            first_fetched = known[entry.guid].fetched_at if entry.guid in known else fetched_at
-            stored.append(_stored(entry, ids[entry.guid], feed_id, first_fetched))
+    for entry in batch.entries:
+        known = batch.known.get(entry.guid)
+        if known is None:
+            id_ = ids[batch.feed_id, entry.guid]
+            stored.append(_stored(entry, id_, batch.feed_id, fetched_at))
+        elif known.content_hash != batch.hashes[entry.guid]:
+            stored.append(_stored(entry, known.id, batch.feed_id, known.fetched_at))
     return stored
 
 
@@ -133,12 +178,9 @@ def _stored(entry: NewEntry, id_: int, feed_id: int, fetched_at: datetime) -> St
 
 
 def _insert(
-    s: Session,
-    feed_id: int,
-    entries: Sequence[NewEntry],
-    hashes: dict[str, str],
-    fetched_at: datetime,
-) -> dict[str, int]:
+    s: Session, entries: Sequence[tuple[int, NewEntry, dict[str, str]]], fetched_at: datetime
+) -> dict[tuple[int, str], int]:
+    """Insert (feed id, entry, hashes by guid) rows; their ids by (feed id, guid)."""
     if not entries:
         return {}
     values = [
@@ -153,40 +195,29 @@ def _insert(
             "fingerprint": entry.fingerprint,
             "content_hash": hashes[entry.guid],
         }
-        for entry in entries
+        for feed_id, entry, hashes in entries
     ]
-    rows = s.connection().execute(insert(ENTRIES).returning(E.guid, E.id), values)
-    return {guid: id_ for guid, id_ in rows}
+    rows = s.connection().execute(_INSERT, values)
+    return {(feed_id, guid): id_ for feed_id, guid, id_ in rows}
 
 
 def _update(
     s: Session,
-    entries: Sequence[NewEntry],
-    known: dict[str, _Known],
-    hashes: dict[str, str],
+    entries: Sequence[tuple[NewEntry, dict[str, _Known], dict[str, str]]],
     updated_at: datetime,
 ) -> None:
     if not entries:
         return
-    changed = ("link", "title", "summary", "published", "fingerprint")
     values = [
         {
             "b_id": known[entry.guid].id,
+            "b_updated_at": updated_at,
             "b_content_hash": hashes[entry.guid],
-            **{f"b_{name}": getattr(entry, name) for name in changed},
+            **{f"b_{name}": getattr(entry, name) for name in _EDITABLE},
         }
-        for entry in entries
+        for entry, known, hashes in entries
     ]
-    statement = (
-        update(ENTRIES)
-        .where(E.id == bindparam("b_id"))
-        .values(
-            updated_at=updated_at,
-            content_hash=bindparam("b_content_hash"),
-            **{name: bindparam(f"b_{name}") for name in changed},
-        )
-    )
-    s.connection().execute(statement, values)
+    s.connection().execute(_UPDATE, values)
 
 
 def _first_ids(s: Session, fingerprints: Sequence[str]) -> dict[str, int]:

@@ -7,10 +7,12 @@ in one UPDATE, with no ORM unit of work (see docs/storage.md for the cost).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, case, delete, insert, or_, select, update
+from sqlalchemy import Row, Table, Update, bindparam, case, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from monitor.errors import DuplicateFeedError, StoreError
@@ -167,6 +169,20 @@ def _outcome(s: Session, feed_id: int, owner: str, values: dict[str, Any]) -> No
         raise StoreError(f"no such feed: {feed_id} (removed while it was polled?)")
 
 
+@dataclass(frozen=True, slots=True)
+class PollSuccess:
+    """A poll that worked, as `record_success` takes it (see there)."""
+
+    feed_id: int
+    status: int
+    next_poll_at: datetime
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    new_url: str | None = None
+    title: str | None = None
+
+
 def record_success(
     s: Session,
     feed_id: int,
@@ -187,22 +203,82 @@ def record_success(
     A permanent redirect moves the feed to `new_url`, unless another feed already has that
     URL: then the old URL stays and last_error says why.
     """
+    poll = PollSuccess(
+        feed_id, status, next_poll_at, etag, last_modified, content_hash, new_url, title
+    )
+    _outcome(s, feed_id, owner, _success_values(s, poll, now))
+
+
+def record_successes(
+    s: Session, polls: Sequence[PollSuccess], *, owner: str, now: datetime
+) -> None:
+    """`record_success` for many feeds: one UPDATE per set of columns written, each run
+    for all its feeds at once (executemany)."""
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for poll in polls:
+        values = _success_values(s, poll, now)
+        params = {f"b_{name}": value for name, value in values.items()}
+        shapes.setdefault(tuple(values), []).append({"b_id": poll.feed_id, **params})
+    connection = s.connection()
+    updated = 0
+    for columns, rows in shapes.items():
+        result = connection.execute(
+            _outcome_statement(columns), [r | {"b_owner": owner} for r in rows]
+        )
+        updated += result.rowcount
+    if updated < len(polls):
+        _check_feeds_exist(s, [poll.feed_id for poll in polls])
+
+
+def _success_values(s: Session, poll: PollSuccess, now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {
         "last_polled_at": now,
-        "last_status": status,
-        "next_poll_at": next_poll_at,
+        "last_status": poll.status,
+        "next_poll_at": poll.next_poll_at,
         "error_count": 0,
         "last_error": None,
     }
-    validators = {"etag": etag, "last_modified": last_modified, "content_hash": content_hash}
+    validators = {
+        "etag": poll.etag,
+        "last_modified": poll.last_modified,
+        "content_hash": poll.content_hash,
+    }
     for name, value in validators.items():
-        if status != 304 or value is not None:
+        if poll.status != 304 or value is not None:
             values[name] = value
-    if title:
-        values["title"] = title
-    if new_url:
-        values.update(_redirect(s, feed_id, new_url))
-    _outcome(s, feed_id, owner, values)
+    if poll.title:
+        values["title"] = poll.title
+    if poll.new_url:
+        values.update(_redirect(s, poll.feed_id, poll.new_url))
+    return values
+
+
+# Built once per set of columns: an outcome UPDATE for executemany, by the parameter b_id.
+_OUTCOMES: dict[tuple[str, ...], Update] = {}
+
+
+def _outcome_statement(columns: tuple[str, ...]) -> Update:
+    statement = _OUTCOMES.get(columns)
+    if statement is None:
+        ours = C.lease_owner == bindparam("b_owner")
+        statement = (
+            update(FEEDS)
+            .where(C.id == bindparam("b_id"))
+            .values(
+                lease_owner=case((ours, None), else_=C.lease_owner),
+                lease_until=case((ours, None), else_=C.lease_until),
+                **{name: bindparam(f"b_{name}") for name in columns},
+            )
+        )
+        _OUTCOMES[columns] = statement
+    return statement
+
+
+def _check_feeds_exist(s: Session, feed_ids: Sequence[int]) -> None:
+    found = set(s.connection().scalars(select(C.id).where(C.id.in_(feed_ids))))
+    missing = [feed_id for feed_id in feed_ids if feed_id not in found]
+    if missing:
+        raise StoreError(f"no such feed: {missing[0]} (removed while it was polled?)")
 
 
 def _redirect(s: Session, feed_id: int, new_url: str) -> dict[str, Any]:
