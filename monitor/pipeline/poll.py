@@ -6,19 +6,21 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from monitor.errors import FetchError
 from monitor.feeds import schedule
 from monitor.feeds.fetch import Fetcher
-from monitor.model import FeedToPoll, FetchResult
+from monitor.model import FeedToPoll, FetchResult, NewEntry, ParsedFeed
 from monitor.pipeline import tracking
+from monitor.pipeline.group import GroupWriter
 from monitor.pipeline.tracking import PolicyFor, default_policy
 from monitor.pipeline.work import ParsedWithEvents, parse_and_detect
 from monitor.store import entries as store_entries
@@ -59,9 +61,41 @@ class PollSummary:
         self.error_codes[code] = self.error_codes.get(code, 0) + 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Unchanged:
+    """A 304, or a body seen before: only the schedule moves."""
+
+    feed: FeedToPoll
+    result: FetchResult
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    feed: FeedToPoll
+    result: FetchResult
+    parsed: ParsedWithEvents
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    feed: FeedToPoll
+    code: str
+    message: str
+    retry_after: int | None
+
+
+_StoreJob = _Unchanged | _Parsed | _Failed
+Counts = tuple[int, int]  # what storing a poll gave: new entries, events
+STORE_GROUP_FEEDS = 50  # feeds a store transaction takes at most (group commit)
+
+
 @dataclass(slots=True)
 class PollRound:
-    """What one round shares: the database, the HTTP client, the worker pools."""
+    """What one round shares: the database, the HTTP client, the worker pools.
+
+    The store thread writes the feeds that are ready together: all their entries, events,
+    indicator readings, alerts and schedule updates commit in one transaction, or none do.
+    """
 
     engine: Engine
     fetcher: Fetcher
@@ -72,17 +106,19 @@ class PollRound:
     clock: Clock
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     policy_for: PolicyFor = default_policy  # alert thresholds per indicator (settings)
+    store_group: int = STORE_GROUP_FEEDS
 
     async def run(self, *, include_not_due: bool = False) -> PollSummary:
         started = time.perf_counter()
         round_start = self.clock()
         summary = PollSummary()
+        store = GroupWriter(self._store_group, self.store_pool, max_jobs=self.store_group)
         while not self.stop.is_set():
             claimed = await self._in_store(self._claim, include_not_due, round_start)
             if not claimed:
                 break
             summary.feeds += len(claimed)
-            await asyncio.gather(*(self._poll_feed(feed, summary) for feed in claimed))
+            await asyncio.gather(*(self._poll_feed(feed, summary, store) for feed in claimed))
             if len(claimed) < self.schedule.batch_size:
                 break
         summary.seconds = time.perf_counter() - started
@@ -103,25 +139,30 @@ class PollRound:
     async def _in_store(self, func: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.store_pool, func, *args)
 
-    async def _poll_feed(self, feed: FeedToPoll, summary: PollSummary) -> None:
+    async def _poll_feed(
+        self, feed: FeedToPoll, summary: PollSummary, store: GroupWriter[_StoreJob, Counts]
+    ) -> None:
         if self.stop.is_set():
             return  # the lease is released on shutdown
         try:
             result = await self.fetcher.fetch(feed)
         except FetchError as exc:
             summary.add_error(exc.code)
-            await self._in_store(
-                self._record_failure, feed, exc.code, exc.detail, exc.retry_after_seconds
-            )
+            await store.submit(_Failed(feed, exc.code, exc.detail, exc.retry_after_seconds))
             log.warning("poll", extra={"feed": feed.id, "error": exc.code, "detail": str(exc)})
             return
         if result.body is None or result.content_hash == feed.content_hash:
             summary.not_modified += result.body is None
             summary.unchanged_bodies += result.body is not None
-            await self._in_store(self._record_unchanged, feed, result)
+            await store.submit(_Unchanged(feed, result))
             log.info(
                 "poll",
-                extra={"feed": feed.id, "status": result.status, "ms": result.elapsed_ms, "new": 0},
+                extra={
+                    "feed": feed.id,
+                    "status": result.status,
+                    "ms": result.elapsed_ms,
+                    "new": 0,
+                },
             )
             return
         loop = asyncio.get_running_loop()
@@ -130,9 +171,7 @@ class PollRound:
         )
         if parsed.feed is None:
             summary.add_error("parse")
-            await self._in_store(
-                self._record_failure, feed, "parse", parsed.error or "not a feed", None
-            )
+            await store.submit(_Failed(feed, "parse", parsed.error or "not a feed", None))
             log.warning(
                 "poll",
                 extra={
@@ -143,7 +182,7 @@ class PollRound:
                 },
             )
             return
-        new, events = await self._in_store(self._store_parsed, feed, result, parsed)
+        new, events = await store.submit(_Parsed(feed, result, parsed))
         summary.new_entries += new
         summary.events += events
         summary.skipped_language += parsed.skipped_language
@@ -172,79 +211,85 @@ class PollRound:
         )
         return now + timedelta(seconds=seconds)
 
-    def _record_unchanged(self, feed: FeedToPoll, result: FetchResult) -> None:
+    def _store_group(self, jobs: list[_StoreJob]) -> list[Counts]:
+        """Write a group of polls in one transaction; (new entries, events) per job."""
         now = self.clock()
+        parsed = [job for job in jobs if isinstance(job, _Parsed)]
+        found = {job.feed.id: job.parsed.events for job in parsed}
         with transaction(self.engine) as session:
-            store_feeds.record_success(
+            stored = store_entries.store_entries_many(
+                session, [(job.feed.id, _entries_of(job)) for job in parsed], fetched_at=now
+            )
+            events = tracking.store_detected_per_feed(
                 session,
-                feed.id,
-                owner=self.owner,
+                stored,
+                lambda entry: found[entry.feed_id].get(entry.guid, ()),
                 now=now,
+                policy_for=self.policy_for,
+            )
+            successes = [self._success(job, now) for job in jobs if not isinstance(job, _Failed)]
+            store_feeds.record_successes(session, successes, owner=self.owner, now=now)
+            for job in jobs:
+                if isinstance(job, _Failed):
+                    self._record_failure(session, job, now)
+        counts = {
+            job.feed.id: (len(new), n) for job, new, n in zip(parsed, stored, events, strict=True)
+        }
+        return [counts.get(job.feed.id, (0, 0)) for job in jobs]
+
+    def _success(self, job: _Unchanged | _Parsed, now: datetime) -> store_feeds.PollSuccess:
+        feed, result = job.feed, job.result
+        if isinstance(job, _Unchanged):
+            return store_feeds.PollSuccess(
+                feed_id=feed.id,
                 status=result.status,
                 next_poll_at=self._next_poll(feed, now, result.max_age_seconds, None),
                 etag=result.etag or feed.etag,
                 last_modified=result.last_modified or feed.last_modified,
                 content_hash=feed.content_hash,
                 new_url=result.permanent_redirect,
-                title=None,
             )
+        parsed = _parsed_feed(job)
+        return store_feeds.PollSuccess(
+            feed_id=feed.id,
+            status=result.status,
+            next_poll_at=self._next_poll(feed, now, result.max_age_seconds, parsed.ttl_minutes),
+            etag=result.etag,
+            last_modified=result.last_modified,
+            content_hash=result.content_hash,
+            new_url=result.permanent_redirect,
+            title=parsed.title,
+        )
 
-    def _store_parsed(
-        self, feed: FeedToPoll, result: FetchResult, parsed: ParsedWithEvents
-    ) -> tuple[int, int]:
-        assert parsed.feed is not None
-        now = self.clock()
-        with transaction(self.engine) as session:
-            stored = store_entries.store_entries(
-                session, feed.id, parsed.feed.entries, fetched_at=now
-            )
-            events = tracking.store_detected(
-                session,
-                stored,
-                lambda entry: parsed.events.get(entry.guid, ()),
-                now=now,
-                policy_for=self.policy_for,
-            )
-            store_feeds.record_success(
-                session,
-                feed.id,
-                owner=self.owner,
-                now=now,
-                status=result.status,
-                next_poll_at=self._next_poll(
-                    feed, now, result.max_age_seconds, parsed.feed.ttl_minutes
-                ),
-                etag=result.etag,
-                last_modified=result.last_modified,
-                content_hash=result.content_hash,
-                new_url=result.permanent_redirect,
-                title=parsed.feed.title,
-            )
-        return len(stored), events
-
-    def _record_failure(
-        self, feed: FeedToPoll, code: str, message: str, retry_after: int | None
-    ) -> None:
-        now = self.clock()
+    def _record_failure(self, session: Session, job: _Failed, now: datetime) -> None:
+        feed, code = job.feed, job.code
         delay = schedule.retry_delay(
             feed.error_count + 1,
             base_seconds=max(self.schedule.min_seconds, 60),
             cap_seconds=self.schedule.backoff_cap_seconds,
-            retry_after_seconds=retry_after,
+            retry_after_seconds=job.retry_after,
             jitter=random.random(),
         )
-        with transaction(self.engine) as session:
-            store_feeds.record_failure(
-                session,
-                feed.id,
-                owner=self.owner,
-                now=now,
-                code=code,
-                message=message,
-                next_poll_at=now + timedelta(seconds=delay),
-                disable=schedule.disables_feed(code),
-                status=int(code[5:]) if code.startswith("http_") else None,
-            )
+        store_feeds.record_failure(
+            session,
+            feed.id,
+            owner=self.owner,
+            now=now,
+            code=code,
+            message=job.message,
+            next_poll_at=now + timedelta(seconds=delay),
+            disable=schedule.disables_feed(code),
+            status=int(code[5:]) if code.startswith("http_") else None,
+        )
+
+
+def _parsed_feed(job: _Parsed) -> ParsedFeed:
+    assert job.parsed.feed is not None, "a feed that did not parse is a _Failed job"
+    return job.parsed.feed
+
+
+def _entries_of(job: _Parsed) -> Sequence[NewEntry]:
+    return _parsed_feed(job).entries
 
 
 def release(engine: Engine, owner: str) -> int:
