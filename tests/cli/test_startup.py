@@ -100,9 +100,6 @@ def test_listing_commands_load_no_heavy_library(
     assert out == ""  # the test database is empty
 
 
-@pytest.mark.xfail(
-    strict=True, reason="monitor/alerts/__init__.py imports alerts.send, and so apprise, eagerly"
-)
 def test_table_labels_load_no_heavy_library() -> None:
     """The tables of events, indicators and alerts label rows as alerts do (alerts.render)."""
     code = "from monitor.cli.query_options import format_figure; format_figure(None)"
