@@ -22,6 +22,7 @@ from monitor.model import (
 from monitor.pipeline.tracking import (
     add_duplicate_source,
     policies_from,
+    store_detected_per_feed,
     track_entry_events,
 )
 from monitor.store import entries, feeds
@@ -307,3 +308,78 @@ def test_a_rolled_back_poll_leaves_no_alert(engine: sa.Engine, feed_ids: tuple[i
     assert alerts(engine) == []
     with transaction(engine, readonly=True) as s:
         assert store_indicators.list_indicators(s) == []
+
+
+def new_entries(engine: sa.Engine, feed_id: int, *stories: tuple[str, str]) -> list[StoredEntry]:
+    """Stored entries (guid, fingerprint), published a day apart."""
+    batch = [
+        NewEntry(guid, None, f"Story {guid}", "...", T0 + n * DAY, fingerprint)
+        for n, (guid, fingerprint) in enumerate(stories)
+    ]
+    with transaction(engine) as s:
+        return entries.store_entries(s, feed_id, batch, fetched_at=T0)
+
+
+def test_feeds_stored_together_track_one_after_another(
+    engine: sa.Engine, feed_ids: tuple[int, int]
+) -> None:
+    a, b = feed_ids
+    batch_a = new_entries(engine, a, ("a1", "fp-story"))
+    batch_b = new_entries(engine, b, ("b1", "fp-story"), ("b2", "fp-other"))
+    found = {
+        "a1": [emigration(66_000)],
+        "b1": [emigration(66_000)],  # the same story: a source, not events of its own
+        "b2": [emigration(120_000), border(BorderStatus.CLOSED)],
+    }
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        with transaction(engine) as s:
+            counts = store_detected_per_feed(
+                s, [batch_a, batch_b], lambda e: found[e.guid], now=T0, policy_for=POLICY
+            )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert counts == [1, 2]
+    changes = [(x.change.change_type, x.change.new_source.title) for x in reversed(alerts(engine))]
+    assert changes == [
+        (ChangeType.FIRST_SEEN, "Story a1"),
+        (ChangeType.STATUS, "Story b2"),
+        (ChangeType.INCREASE, "Story b2"),
+    ]
+    view = indicator(engine, EMIGRATION)
+    assert view.figure == Figure(120_000, Qualifier.APPROX) and view.source_count == 1
+    with transaction(engine, readonly=True) as s:
+        history = store_indicators.indicator_history(s, EMIGRATION)
+    assert [(p.outcome, p.entry_id) for p in history] == [
+        ("first_seen", batch_a[0].id), ("corroborated", batch_b[0].id),
+        ("changed", batch_b[1].id),
+    ]  # fmt: skip
+    advisory = [sql for sql in seen if "pg_advisory_xact_lock" in sql]
+    assert len(advisory) == (engine.dialect.name == "postgresql")
+
+
+def test_nothing_to_track_touches_no_indicator(
+    engine: sa.Engine, feed_ids: tuple[int, int]
+) -> None:
+    a, _ = feed_ids
+    batch = new_entries(engine, a, ("1", "fp-1"), ("2", "fp-2"))
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        with transaction(engine) as s:
+            counts = store_detected_per_feed(
+                s, [batch, []], lambda e: [], now=T0, policy_for=POLICY
+            )
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert counts == [0, 0]
+    assert not [sql for sql in seen if "advisory" in sql or "indicators" in sql]

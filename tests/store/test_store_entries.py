@@ -167,3 +167,38 @@ def test_search_entries_any_case_and_script(engine: sa.Engine, feed_ids: tuple[i
         assert [e.guid for e in entries.search_entries(s, "%", limit=5)] == ["pct"]
         assert [e.guid for e in entries.search_entries(s, "0_5", limit=5)] == ["pct"]
         assert len(entries.search_entries(s, "summary", limit=2)) == 2
+
+
+def test_many_feeds_at_once_store_what_each_alone_stores(
+    engine: sa.Engine, feed_ids: tuple[int, int]
+) -> None:
+    a, b = feed_ids
+    store(engine, a, [entry("1"), entry("2")])
+    store(engine, b, [entry("1")])
+    later = T0 + HOUR
+    batches = [
+        (a, [entry("2", title="edited"), entry("3"), entry("1"), entry("3", title="repeat")]),
+        (b, [entry("1"), entry("4", published=None)]),
+    ]
+    with transaction(engine) as s:
+        stored_a, stored_b = entries.store_entries_many(s, batches, fetched_at=later)
+    assert [(e.guid, e.title, e.fetched_at) for e in stored_a] == [
+        ("2", "edited", T0), ("3", "title 3", later),
+    ]  # fmt: skip
+    assert [(e.guid, e.feed_id, e.published) for e in stored_b] == [("4", b, None)]
+    with transaction(engine) as s:
+        for stored in stored_a + stored_b:
+            assert entries.get_entry(s, stored.id) == stored
+        assert entries.count_entries(s) == 5
+        with pytest.raises(ValueError, match="a feed is given twice"):
+            entries.store_entries_many(s, [(a, [entry("9")]), (a, [])], fetched_at=later)
+
+
+def test_many_feeds_with_nothing_new(engine: sa.Engine, feed_ids: tuple[int, int]) -> None:
+    a, b = feed_ids
+    store(engine, a, [entry("1")])
+    with transaction(engine) as s:
+        assert entries.store_entries_many(s, [], fetched_at=T0) == []
+        assert entries.store_entries_many(s, [(a, [entry("1")]), (b, [])], fetched_at=T0) == [
+            [], [],
+        ]  # fmt: skip

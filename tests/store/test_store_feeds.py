@@ -278,3 +278,84 @@ def test_outcome_of_a_removed_feed(engine: sa.Engine) -> None:
                 s, feed_id, owner="a", now=T0, code="timeout", message="slow",
                 next_poll_at=T0, disable=False,
             )  # fmt: skip
+
+
+POLLS: list[dict[str, object]] = [
+    {"status": 200, "etag": '"e1"', "last_modified": "lm1", "content_hash": "h1", "title": "T"},
+    {"status": 304, "etag": None, "last_modified": None, "content_hash": None},
+    {"status": 304, "etag": '"e2"', "last_modified": None, "content_hash": None},
+    {"status": 200, "etag": None, "last_modified": None, "content_hash": "h2", "title": ""},
+    {"status": 200, "etag": None, "last_modified": None, "content_hash": "h3", "new_url": "/moved"},
+]
+FIRST = {"status": 200, "etag": '"e0"', "last_modified": "lm0", "content_hash": "h0"}
+
+
+def _row(engine: sa.Engine, feed_id: int) -> tuple[object, ...]:
+    """What a poll's outcome wrote, the URL aside."""
+    c = feeds.FEEDS.c
+    columns = (
+        c.title, c.last_status, c.next_poll_at, c.last_polled_at, c.error_count, c.last_error,
+        c.etag, c.last_modified, c.content_hash, c.lease_owner, c.lease_until,
+    )  # fmt: skip
+    with transaction(engine) as s:
+        return tuple(s.connection().execute(sa.select(*columns).where(c.id == feed_id)).one())
+
+
+def _poll(feed_id: int, base: str, poll: dict[str, object]) -> feeds.PollSuccess:
+    new_url = f"{base}{poll['new_url']}" if "new_url" in poll else None
+    values = poll | {"new_url": new_url, "next_poll_at": T0 + 10 * MINUTE}
+    return feeds.PollSuccess(feed_id, **values)  # type: ignore[arg-type]
+
+
+def test_record_successes_does_what_record_success_does(engine: sa.Engine) -> None:
+    """Each poll recorded alone on a feed, and all of them at once on twin feeds."""
+    alone = [add(engine, f"https://alone{n}.example") for n in range(len(POLLS))]
+    twins = [add(engine, f"https://twin{n}.example") for n in range(len(POLLS))]
+    claim(engine, "a")
+    with transaction(engine) as s:
+        first = [feeds.PollSuccess(i, next_poll_at=T0, **FIRST) for i in alone + twins]  # type: ignore[arg-type]
+        feeds.record_successes(s, first, owner="a", now=T0)
+    claim(engine, "a", now=T0 + MINUTE)
+    for n, (feed_id, poll) in enumerate(zip(alone, POLLS, strict=True)):
+        with transaction(engine) as s:
+            values = vars_of(_poll(feed_id, f"https://alone{n}.example", poll))
+            feeds.record_success(s, feed_id, owner="a", now=T0 + MINUTE, **values)
+    with transaction(engine) as s:
+        polls = [
+            _poll(feed_id, f"https://twin{n}.example", poll)
+            for n, (feed_id, poll) in enumerate(zip(twins, POLLS, strict=True))
+        ]
+        feeds.record_successes(s, polls, owner="a", now=T0 + MINUTE)
+    for one, twin in zip(alone, twins, strict=True):
+        assert _row(engine, one) == _row(engine, twin)
+    with transaction(engine) as s:
+        assert feeds.get_feed(s, twins[-1]).url == f"https://twin{len(POLLS) - 1}.example/moved"
+    assert _row(engine, twins[0])[:2] == ("T", 200)
+    assert _row(engine, twins[2])[6:9] == ('"e2"', "lm0", "h0")  # a 304 keeps what it omits
+    assert _row(engine, twins[3])[6:9] == (None, None, "h2")  # a 200 does not
+
+
+def vars_of(poll: feeds.PollSuccess) -> dict[str, object]:
+    return {name: getattr(poll, name) for name in poll.__slots__ if name != "feed_id"}
+
+
+def test_record_successes_keeps_another_owners_lease(engine: sa.Engine) -> None:
+    ours, theirs = add(engine, "https://a.example/"), add(engine, "https://b.example/")
+    assert claim(engine, "a", limit=1) == [ours]
+    assert claim(engine, "b", limit=1) == [theirs]
+    with transaction(engine) as s:
+        polls = [feeds.PollSuccess(i, 200, T0, None, None, "h") for i in (ours, theirs)]
+        feeds.record_successes(s, polls, owner="a", now=T0)
+    assert _row(engine, ours)[-2] is None
+    assert _row(engine, theirs)[-2] == "b"
+
+
+def test_record_successes_of_a_removed_feed_writes_nothing(engine: sa.Engine) -> None:
+    kept, removed = add(engine, "https://a.example/"), add(engine, "https://b.example/")
+    with transaction(engine) as s:
+        feeds.remove_feed(s, removed)
+    polls = [feeds.PollSuccess(i, 200, T0, '"e"', None, "h") for i in (kept, removed)]
+    with pytest.raises(StoreError, match=rf"^no such feed: {removed} \(removed"):
+        with transaction(engine) as s:
+            feeds.record_successes(s, polls, owner="a", now=T0)
+    assert _row(engine, kept)[1] is None  # rolled back with the others

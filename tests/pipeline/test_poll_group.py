@@ -1,0 +1,160 @@
+"""The poll round's group commit, on SQLite and PostgreSQL, against the benchmark's feed farm:
+feeds stored together end as they would one by one, and a group commits all or nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from monitor.feeds.fetch import Fetcher, FetchLimits
+from monitor.model import EventKind, IndicatorKey
+from monitor.pipeline.poll import PollRound, PollSummary, Schedule
+from monitor.pipeline.tracking import PolicyFor, default_policy
+from monitor.store import entries, events, feeds, indicators, outbox
+from monitor.store.db import connect, transaction, upgrade_schema
+
+FEEDS, ENTRIES = 30, 10
+
+
+def load_farm() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "bench" / "farm.py"
+    spec = importlib.util.spec_from_file_location("bench_farm", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def farm() -> Iterator[Any]:
+    with load_farm().Farm(FEEDS, ENTRIES, seed=3) as running:
+        yield running
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def poll(engine: sa.Engine, *, group: int, policy_for: PolicyFor = default_policy) -> PollSummary:
+    async def run() -> PollSummary:
+        with ThreadPoolExecutor(2) as parse, ThreadPoolExecutor(1) as store:
+            async with Fetcher(FetchLimits(total_timeout=10)) as fetcher:
+                poller = PollRound(
+                    engine=engine,
+                    fetcher=fetcher,
+                    parse_pool=parse,
+                    store_pool=store,
+                    schedule=Schedule(60, 86400, 3600, 300, 500),
+                    owner="test",
+                    clock=now,
+                    policy_for=policy_for,
+                    store_group=group,
+                )
+                return await poller.run(include_not_due=True)
+
+    return asyncio.run(run())
+
+
+def add_feeds(engine: sa.Engine, farm: Any) -> None:
+    with transaction(engine) as s:
+        for n in range(FEEDS):
+            feeds.add_feed(s, farm.feed_url(n), interval_seconds=600, now=now())
+
+
+def snapshot(engine: sa.Engine) -> dict[str, Any]:
+    """What a round leaves behind, without ids and times."""
+    with transaction(engine, readonly=True) as s:
+        url = {feed.id: feed.url for feed in feeds.list_feeds(s)}
+        stored = list(entries.iter_entries(s, since=None, batch=500))
+        guid = {entry.id: (url[entry.feed_id], entry.guid) for entry in stored}
+        found = events.list_events(s, limit=10_000)
+        views = indicators.list_indicators(s)
+        alerts = outbox.list_alerts(s, limit=10_000)
+        listed = feeds.list_feeds(s)
+    return {
+        "entries": sorted((url[e.feed_id], e.guid, e.title, e.fingerprint) for e in stored),
+        "events": sorted((guid[e.entry_id], e.event) for e in found),
+        "indicators": [(v.key, v.figure, v.status, v.source_count, v.source) for v in views],
+        "alerts": [
+            (
+                a.change.change_type,
+                a.change.key,
+                a.change.new_figure,
+                a.change.new_status,
+                a.change.new_source,
+                a.change.old_figure,
+                a.change.old_source,
+            )
+            for a in alerts
+        ],  # fmt: skip
+        "feeds": [
+            (f.url, f.title, f.last_status, f.error_count, f.last_error, f.enabled) for f in listed
+        ],
+    }
+
+
+def three_rounds(engine: sa.Engine, farm: Any, group: int) -> list[tuple[int, int, int]]:
+    farm.reset()
+    add_feeds(engine, farm)
+    rounds = [poll(engine, group=group), poll(engine, group=group)]
+    farm.advance(0.2)
+    rounds.append(poll(engine, group=group))
+    return [(r.feeds, r.new_entries, r.events) for r in rounds]
+
+
+def test_feeds_stored_in_groups_end_as_feeds_stored_alone(
+    engine: sa.Engine, farm: Any, tmp_path: Path
+) -> None:
+    alone = connect(f"sqlite:///{tmp_path / 'alone.db'}")
+    try:
+        upgrade_schema(alone)
+        expected = three_rounds(alone, farm, group=1)
+        reference = snapshot(alone)
+    finally:
+        alone.dispose()
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    sa.event.listen(engine, "commit", count)
+    try:
+        assert three_rounds(engine, farm, group=50) == expected
+    finally:
+        sa.event.remove(engine, "commit", count)
+    assert snapshot(engine) == reference
+    assert expected[0] == (FEEDS, FEEDS * ENTRIES, expected[0][2]) and expected[0][2] > 0
+    assert expected[1][1:] == (0, 0) and expected[2][1] == round(FEEDS * 0.2)
+    # 3 rounds of 30 feeds, a claim each: grouped, far fewer transactions than feeds
+    assert len(commits) < 3 * FEEDS
+
+
+def test_a_group_commits_all_or_nothing(engine: sa.Engine, farm: Any) -> None:
+    farm.reset()
+    add_feeds(engine, farm)
+
+    def broken(key: IndicatorKey) -> Any:
+        if key.kind is EventKind.EMIGRATION:
+            raise RuntimeError("a bug in the thresholds")
+        return default_policy(key)
+
+    with pytest.raises(RuntimeError, match="a bug in the thresholds"):
+        poll(engine, group=50, policy_for=broken)
+    with transaction(engine, readonly=True) as s:
+        stored = {e.feed_id for e in entries.iter_entries(s, since=None, batch=500)}
+        polled = {f.id for f in feeds.list_feeds(s) if f.last_polled_at is not None}
+        kinds = {e.event.kind for e in events.list_events(s, limit=10_000)}
+    assert stored == polled  # each feed: its entries and its schedule, or neither
+    assert len(polled) < FEEDS
+    assert EventKind.EMIGRATION not in kinds
