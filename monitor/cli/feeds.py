@@ -21,7 +21,7 @@ from monitor.cli.common import (
     settings,
     when,
 )
-from monitor.errors import DuplicateFeedError, MonitorError
+from monitor.errors import MonitorError
 from monitor.model import Feed
 
 # The store (SQLAlchemy) and the OPML reader are imported by the commands that use them,
@@ -120,27 +120,13 @@ def import_opml(
 ) -> None:
     """Add every feed of an OPML file; feeds already present are left as they are."""
     from monitor.feeds.opml import read_opml
-    from monitor.store.db import transaction
-    from monitor.store.feeds import add_feed
+    from monitor.pipeline.feedlist import add_feeds
 
     config = settings()
     data = sys.stdin.buffer.read() if str(file) == "-" else read_file(file)
-    outlines = read_opml(data)
+    outlines = read_opml(data, source="standard input" if str(file) == "-" else str(file))
     engine = open_engine(config)
-    added = 0
-    for outline in outlines:
-        try:
-            with transaction(engine) as session:
-                add_feed(
-                    session,
-                    outline.url,
-                    title=outline.title,
-                    interval_seconds=config.poll_interval,
-                    now=now(),
-                )
-            added += 1
-        except DuplicateFeedError:
-            continue
+    added = add_feeds(engine, outlines, interval_seconds=config.poll_interval, now=now())
     err_console.print(f"Imported {added} new feeds ({len(outlines) - added} already present).")
 
 

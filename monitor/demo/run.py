@@ -22,12 +22,11 @@ from monitor.config import Settings, load_settings
 from monitor.daemon import Daemon, open_poller, utc_now
 from monitor.demo.server import start_demo_server
 from monitor.demo.sink import AlertSink
-from monitor.errors import DuplicateFeedError
 from monitor.feeds.opml import read_opml
 from monitor.model import StoredEvent
+from monitor.pipeline.feedlist import add_feeds
 from monitor.store import entries as store_entries
 from monitor.store import events as store_events
-from monitor.store import feeds as store_feeds
 from monitor.store.db import connect, transaction, upgrade_schema
 
 QUIET_SECONDS = 2.5  # no new alert for this long: the send tick has caught up
@@ -58,18 +57,7 @@ def demo_settings(state_dir: Path, sink: AlertSink) -> Settings:
 def import_feeds(engine: Engine, opml_url: str, interval: int) -> int:
     with urllib.request.urlopen(opml_url, timeout=10) as response:  # noqa: S310 (local server)
         outlines = read_opml(response.read(), source=opml_url)
-    for outline in outlines:
-        try:
-            with transaction(engine) as session:
-                store_feeds.add_feed(
-                    session,
-                    outline.url,
-                    title=outline.title,
-                    interval_seconds=interval,
-                    now=utc_now(),
-                )
-        except DuplicateFeedError:
-            pass
+    add_feeds(engine, outlines, interval_seconds=interval, now=utc_now())
     return len(outlines)
 
 
