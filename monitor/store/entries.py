@@ -37,7 +37,7 @@ _KNOWN = (
     .where(E.feed_id == bindparam("feed_id"))
     .where(E.guid.in_(bindparam("guids", expanding=True)))
 )
-_INSERT = insert(ENTRIES).returning(E.feed_id, E.guid, E.id, sort_by_parameter_order=True)
+_INSERT = insert(ENTRIES).returning(E.feed_id, E.guid, E.id)  # matched by (feed, guid)
 _EDITABLE = ("link", "title", "summary", "published", "fingerprint")
 _UPDATE = (
     update(ENTRIES)

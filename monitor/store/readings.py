@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Insert, Table, bindparam, select, update
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -118,6 +118,8 @@ class IndicatorWriter:
 
     def flush(self) -> None:
         """Write every changed indicator row: one UPDATE per set of columns changed."""
+        if not self._changes:
+            return
         shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for indicator_id, changes in self._changes.items():
             columns = tuple(sorted(changes))
@@ -126,12 +128,7 @@ class IndicatorWriter:
         self._changes = {}
         connection = self.session.connection()
         for columns, rows in shapes.items():
-            statement = (
-                update(INDICATORS)
-                .where(IND.id == bindparam("b_id"))
-                .values({name: bindparam(f"b_{name}") for name in columns})
-            )
-            connection.execute(statement, rows)
+            connection.execute(_update_statement(columns), rows)
 
     def _new_row(self, key: IndicatorKey) -> dict[str, Any]:
         return {
@@ -163,6 +160,22 @@ class IndicatorWriter:
                 changed_at=row.changed_at,
                 threshold=row.threshold,
             )
+
+
+# Built once per set of columns: an indicator UPDATE for executemany, by the parameter b_id.
+_UPDATES: dict[tuple[str, ...], Update] = {}
+
+
+def _update_statement(columns: tuple[str, ...]) -> Update:
+    statement = _UPDATES.get(columns)
+    if statement is None:
+        statement = (
+            update(INDICATORS)
+            .where(IND.id == bindparam("b_id"))
+            .values({name: bindparam(f"b_{name}") for name in columns})
+        )
+        _UPDATES[columns] = statement
+    return statement
 
 
 def _figure(value: int | None, qualifier: str | None, unit: str | None) -> Figure | None:
