@@ -40,6 +40,11 @@ _REPORTER = re.compile(
     r"ministry|police|statistics)|\s+(?:says|said|reports)|:\s)",  # "Kazakhstan: 5,000 arrive"
     re.IGNORECASE,
 )
+# a country's name used as the people's adjective: "Myanmar nationals", "Congo refugees"
+_NAME_AS_PEOPLE = re.compile(
+    r"\s+(?:nationals|citizens|refugees|migrants|asylum[- ]seekers|evacuees|passport holders)\b",
+    re.IGNORECASE,
+)
 _MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)
 
 
@@ -69,9 +74,15 @@ def _np_origin(s: Sentence, amount: Amount) -> Mention | None:
         if m.start < amount.end or m.start > amount.end + 45:
             continue
         gap = s.text[amount.end : m.start]
-        if _NP_GAP.match(gap) and (m.form == "demonym" or re.search(r"\b(?:of|from)\s+$", gap)):
+        if _NP_GAP.match(gap) and (
+            m.form == "demonym" or re.search(r"\b(?:of|from)\s+$", gap) or _names_people(s, m)
+        ):
             return m
     return None
+
+
+def _names_people(s: Sentence, m: Mention) -> bool:
+    return m.form == "name" and _NAME_AS_PEOPLE.match(s.text, m.end) is not None
 
 
 def _cue_origin(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
@@ -91,6 +102,8 @@ def _cue_origin(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
 def _people_demonym(s: Sentence, lex: Lexicon, clause: Span) -> Mention | None:
     for m in s.mentions_in(*clause):
         if m.form != "demonym" and not (m.form == "name" and m.text.endswith("akh")):
+            if _names_people(s, m):
+                return m
             continue
         after = s.text[m.end : m.end + 30]
         if _OFFICIAL.match(after) or re.search(r"\bexcept\s+$", s.text[: m.start]):

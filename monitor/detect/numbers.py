@@ -22,7 +22,7 @@ _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and|or)\s*$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _SECOND_WORD = re.compile(r"(?!(?:a|an|the|each|every|per|this|that|last|next)\s)[\w'’]+\s+", re.I)
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d(?:\s*(?:-|–|—|to|and|or)\s*(?:1[89]|20)\d\d)?", re.I)
 _WORDY = re.compile(r"(?i)(?:ty|teen|ten|eleven|twelve|hundred|thousand|million|billion)\b")
 
 
@@ -140,7 +140,8 @@ def _is_people(sentence: str, start: int, end: int, lex: Lexicon, cues: _Cues) -
     text = sentence[start:end].strip()
     if not _YEAR.fullmatch(text):
         return True
-    # a year, unless people follow it at once ("2000 refugees"), not "In 2022, 800,000 left"
+    # a year (or years: "between 1990 and 1995"), unless people follow it at once
+    # ("2000 refugees"), not "In 2022, 800,000 left"
     first_words = re.match(r"[\w'’ -]{0,20}", after)
     return _may(cues, "people_nouns") and lex.has(
         "people_nouns", first_words.group(0) if first_words else ""
