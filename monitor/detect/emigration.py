@@ -37,12 +37,18 @@ _OFFICIAL = re.compile(
 )
 _REPORTER = re.compile(
     r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier|government|authorities|"
-    r"ministry|police|statistics)|\s+(?:says|said|reports)|:\s)",  # "Kazakhstan: 5,000 arrive"
+    r"ministry|police|statistics)|\s+(?:says|said|reports|recorded|registered|counted|logged)\b|:\s)",  # "Kazakhstan: 5,000 arrive"
     re.IGNORECASE,
 )
 # a country's name used as the people's adjective: "Myanmar nationals", "Congo refugees"
 _NAME_AS_PEOPLE = re.compile(
     r"\s+(?:nationals|citizens|refugees|migrants|asylum[- ]seekers|evacuees|passport holders)\b",
+    re.IGNORECASE,
+)
+# a demonym naming the host's officials before the figure: "Libyan authorities registered ..."
+_HOST_OFFICIALS = re.compile(
+    r"^\s+(?:(?:border|migration|interior|immigration)\s+)?(?:officials|authorities|government"
+    r"|ministry|guards|service)\b",
     re.IGNORECASE,
 )
 _MORE_PLACES = re.compile(r"^\s*(?:,?\s*and|or)\s+$", re.IGNORECASE)
@@ -163,7 +169,11 @@ def _destination(
     if code:
         return code
     for m in s.mentions:
-        if m.form == "name" and m.code != origin and _REPORTER.match(s.text[m.end : m.end + 40]):
+        after = s.text[m.end : m.end + 40]
+        if m.code != origin and (
+            m.form == "name" and _REPORTER.match(after)
+            or m.form == "demonym" and m.end <= amount.start and _HOST_OFFICIALS.match(after)
+        ):
             return m.code
     text = s.text[clause[0] : clause[1]]
     if s.has(lex, "arrival_verb", text) or not s.has(lex, "emigration_move", text):

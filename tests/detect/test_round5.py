@@ -182,3 +182,28 @@ def test_an_institute_name_is_no_hedge(summary: str, expected: set[tuple[object,
 
 def test_a_study_is_still_a_hedge() -> None:
     check("", "Moldova studies closing its border with Transnistria, officials said.", set())
+
+
+# The host's officials as the subject ("Chadian authorities registered", "Georgia recorded")
+# name the destination; a source quoted after a flight out does not.
+HOST_REPORTS = [
+    (
+        "Chadian authorities have registered some 15,000 Sudanese who arrived in Adre.",
+        {(E, "SD", "TD", 15000, "approx", None)},
+    ),
+    (
+        "Georgia recorded about 8,000 arrivals of Russian citizens over the weekend.",
+        {(E, "RU", "GE", 8000, "approx", None)},
+    ),
+    (
+        "Some 20,000 people have fled Abkhazia's capital, according to the Russian government.",
+        {(E, "GE", None, 20000, "approx", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), HOST_REPORTS)
+def test_the_hosts_officials_name_the_destination(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
