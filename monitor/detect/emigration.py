@@ -37,7 +37,8 @@ _OFFICIAL = re.compile(
 )
 _REPORTER = re.compile(
     r"^(?:['’]s\s+(?:\w+\s+)?(?:border|interior|migration|frontier|government|authorities|"
-    r"ministry|police|statistics)|\s+(?:says|said|reports|recorded|registered|counted|logged)\b|:\s)",  # "Kazakhstan: 5,000 arrive"
+    r"ministry|police|statistics)|\s+(?:says|said|reports|recorded|registered|counted|logged)\b"
+    r"|:\s)",  # "Kazakhstan: 5,000 arrive"
     re.IGNORECASE,
 )
 # a country's name used as the people's adjective: "Myanmar nationals", "Congo refugees"
@@ -170,10 +171,9 @@ def _destination(
         return code
     for m in s.mentions:
         after = s.text[m.end : m.end + 40]
-        if m.code != origin and (
-            m.form == "name" and _REPORTER.match(after)
-            or m.form == "demonym" and m.end <= amount.start and _HOST_OFFICIALS.match(after)
-        ):
+        named = m.form == "name" and _REPORTER.match(after) is not None
+        officials = m.form == "demonym" and m.end <= amount.start and _HOST_OFFICIALS.match(after)
+        if m.code != origin and (named or officials):
             return m.code
     text = s.text[clause[0] : clause[1]]
     if s.has(lex, "arrival_verb", text) or not s.has(lex, "emigration_move", text):
