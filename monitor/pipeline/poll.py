@@ -196,6 +196,10 @@ class PollRound:
                 "entries": len(parsed.feed.entries),
                 "new": new,
                 "events": events,
+                **(
+                    {"skipped_language": parsed.skipped_language} if parsed.skipped_language else {}
+                ),
+                **({"warning": parsed.feed.warning} if parsed.feed.warning else {}),
             },
         )
 
@@ -259,6 +263,7 @@ class PollRound:
             content_hash=result.content_hash,
             new_url=result.permanent_redirect,
             title=parsed.title,
+            warning=parsed.warning,
         )
 
     def _record_failure(self, session: Session, job: _Failed, now: datetime) -> None:

@@ -181,6 +181,7 @@ class PollSuccess:
     content_hash: str | None
     new_url: str | None = None
     title: str | None = None
+    warning: str | None = None  # the feed parsed with a flaw (feedparser's bozo)
 
 
 def record_success(
@@ -236,7 +237,7 @@ def _success_values(s: Session, poll: PollSuccess, now: datetime) -> dict[str, A
         "last_status": poll.status,
         "next_poll_at": poll.next_poll_at,
         "error_count": 0,
-        "last_error": None,
+        "last_error": f"warning: {poll.warning}" if poll.warning else None,
     }
     validators = {
         "etag": poll.etag,

@@ -36,6 +36,7 @@ class Farm:
     delay: float = 0.0
     # feed index -> (status, headers) to answer instead of the feed
     answers: dict[int, tuple[int, dict[str, str]]] = field(default_factory=dict)
+    bodies: dict[int, bytes] = field(default_factory=dict)  # feed index -> body to serve
 
     def url(self, index: int) -> str:
         return f"{self.base_url}/feed/{index}.xml"
@@ -60,7 +61,7 @@ def farm() -> Iterator[Farm]:
                     self.send_header(name, value)
                 self.end_headers()
                 return
-            body = rss(index)
+            body = state.bodies.get(index) or rss(index)
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
             self.send_header("Content-Length", str(len(body)))

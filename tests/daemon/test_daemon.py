@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daemon.conftest import Farm, monitor_env, run_monitor, start_daemon
+from tests.daemon.conftest import Farm, monitor_env, rss, run_monitor, start_daemon
 
 
 def add_feeds(farm: Farm, count: int, env: dict[str, str], cwd: Path) -> None:
@@ -170,3 +170,16 @@ def test_a_killed_daemon_leaves_no_parse_workers(
     daemon.wait(timeout=10)
     wait_for(lambda: not any(map(running, workers)), 10)
     daemon.communicate(timeout=10)  # the workers held its pipes; they are closed now
+
+
+def test_a_flawed_feed_keeps_its_entries_and_the_warning(
+    farm: Farm, database_url: str, tmp_path: Path
+) -> None:
+    env = monitor_env(database_url)
+    add_feeds(farm, 1, env, tmp_path)
+    farm.bodies[1] = rss(1).replace(b"Markets were calm", b"Markets &nbsp; were calm")
+    done = run_monitor("poll", "--once", env=env, cwd=tmp_path)
+    assert "new_entries=3" in done.stdout, done.stderr
+    listed = run_monitor("feeds", "list", "--json", env=env, cwd=tmp_path)
+    (feed,) = map(json.loads, listed.stdout.splitlines())
+    assert feed["error_count"] == 0 and feed["last_error"].startswith("warning: ")
