@@ -197,15 +197,17 @@ def record_success(
     content_hash: str | None,
     new_url: str | None,
     title: str | None,
+    warning: str | None = None,
 ) -> None:
     """Record a poll that worked: errors reset, lease released (if still ours).
 
     On a 304 a validator given as None keeps the stored one (a 304 need not repeat it).
     A permanent redirect moves the feed to `new_url`, unless another feed already has that
-    URL: then the old URL stays and last_error says why.
+    URL: then the old URL stays and last_error says why. A `warning` (the feed parsed, with a
+    flaw) is kept in last_error as "warning: ...".
     """
     poll = PollSuccess(
-        feed_id, status, next_poll_at, etag, last_modified, content_hash, new_url, title
+        feed_id, status, next_poll_at, etag, last_modified, content_hash, new_url, title, warning
     )
     _outcome(s, feed_id, owner, _success_values(s, poll, now))
 

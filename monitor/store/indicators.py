@@ -139,7 +139,7 @@ def insert_ignoring(
 _INSERT_IGNORING: dict[tuple[str, str, tuple[str, ...]], Insert] = {}
 
 
-def _figure(value: int | None, qualifier: str | None, unit: str | None) -> Figure | None:
+def figure_of(value: int | None, qualifier: str | None, unit: str | None) -> Figure | None:
     if value is None:
         return None
     return Figure(value=value, qualifier=Qualifier(qualifier or "exact"), unit=unit or "people")
@@ -153,7 +153,8 @@ def _key(row: IndicatorRow) -> IndicatorKey:
     return IndicatorKey(EventKind(row.kind), row.country, row.counterpart, row.unit)
 
 
-def _source(row: ObservationRow) -> Source:
+def source_of(row: ObservationRow | Any) -> Source:
+    """The source of a reading, from its row (ORM or core)."""
     return Source(
         title=row.title,
         link=row.link,
@@ -196,13 +197,13 @@ def lock_indicator(s: Session, key: IndicatorKey, *, now: datetime) -> CurrentVa
     source = None
     if row.current_observation_id is not None:
         current = s.get(ObservationRow, row.current_observation_id)
-        source = _source(current) if current is not None else None
+        source = source_of(current) if current is not None else None
     return CurrentValue(
         indicator_id=row.id,
         key=key,
         as_of=row.as_of,
         source_refs=frozenset(refs),
-        figure=_figure(row.value, row.qualifier, row.unit),
+        figure=figure_of(row.value, row.qualifier, row.unit),
         status=_status(row.status),
         source=source,
         changed_at=row.changed_at,
@@ -285,7 +286,7 @@ def story_readings(s: Session, fingerprint: str, *, exclude_entry_id: int) -> li
             StoryReading(
                 key=_key(indicator),
                 evidence=obs.evidence,
-                figure=_figure(obs.value, obs.qualifier, obs.unit),
+                figure=figure_of(obs.value, obs.qualifier, obs.unit),
                 status=_status(obs.status),
             ),
         )
@@ -331,14 +332,14 @@ def _view(row: IndicatorRow, current: ObservationRow | None) -> IndicatorView:
     return IndicatorView(
         id=row.id,
         key=_key(row),
-        figure=_figure(row.value, row.qualifier, row.unit),
+        figure=figure_of(row.value, row.qualifier, row.unit),
         status=_status(row.status),
         as_of=row.as_of,
         changed_at=row.changed_at,
         first_seen_at=row.first_seen_at,
         source_count=row.source_count,
         threshold=row.threshold,
-        source=_source(current) if current is not None else None,
+        source=source_of(current) if current is not None else None,
     )
 
 
@@ -365,10 +366,10 @@ def _point(row: ObservationRow) -> HistoryPoint:
         published=row.published,
         outcome=row.outcome,
         backs_current=row.backs_current,
-        source=_source(row),
+        source=source_of(row),
         entry_id=row.entry_id,
         alert_id=row.alert_id,
-        figure=_figure(row.value, row.qualifier, row.unit),
+        figure=figure_of(row.value, row.qualifier, row.unit),
         status=_status(row.status),
     )
 
@@ -467,6 +468,6 @@ def _point_of(row: Row[Any]) -> HistoryPoint:
         source=source,
         entry_id=row.entry_id,
         alert_id=row.alert_id,
-        figure=_figure(row.value, row.qualifier, row.unit),
+        figure=figure_of(row.value, row.qualifier, row.unit),
         status=_status(row.status),
     )

@@ -18,15 +18,17 @@ from sqlalchemy import Connection, Insert, Table, Update, bindparam, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from monitor.model import BorderStatus, Figure, IndicatorKey, Qualifier, Source
+from monitor.model import BorderStatus, IndicatorKey, Source
 from monitor.store.entries import IN_CHUNK
 from monitor.store.indicators import (
     CurrentValue,
     NewValue,
     Reading,
+    figure_of,
     lock_tracking,
     reading_values,
     series_of,
+    source_of,
 )
 from monitor.store.tables import IndicatorRow, ObservationRow
 
@@ -154,9 +156,9 @@ class IndicatorWriter:
                 key=key,
                 as_of=row.as_of,
                 source_refs=frozenset(refs[row.id]),
-                figure=_figure(row.value, row.qualifier, key.unit),
+                figure=figure_of(row.value, row.qualifier, key.unit),
                 status=BorderStatus(row.status) if row.status else None,
-                source=_source(row) if row.observation_id is not None else None,
+                source=source_of(row) if row.observation_id is not None else None,
                 changed_at=row.changed_at,
                 threshold=row.threshold,
             )
@@ -176,23 +178,6 @@ def _update_statement(columns: tuple[str, ...]) -> Update:
         )
         _UPDATES[columns] = statement
     return statement
-
-
-def _figure(value: int | None, qualifier: str | None, unit: str | None) -> Figure | None:
-    if value is None:
-        return None
-    return Figure(value=value, qualifier=Qualifier(qualifier or "exact"), unit=unit or "people")
-
-
-def _source(row: Any) -> Source:
-    return Source(
-        title=row.title,
-        link=row.link,
-        published=row.published,
-        evidence=row.evidence,
-        period_start=row.period_start,
-        period_end=row.period_end,
-    )
 
 
 def _value_columns(new_value: NewValue) -> dict[str, Any]:
@@ -237,7 +222,9 @@ def stored_after(
     return replace(
         after,
         as_of=_utc(new_value.as_of),
-        figure=_figure(figure.value, figure.qualifier.value, current.key.unit) if figure else None,
+        figure=figure_of(figure.value, figure.qualifier.value, current.key.unit)
+        if figure
+        else None,
         status=new_value.status,
         changed_at=_utc(new_value.changed_at),
     )
