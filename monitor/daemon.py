@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
@@ -21,11 +22,13 @@ from monitor import sdnotify
 from monitor.config import Settings
 from monitor.feeds.fetch import Fetcher, FetchLimits
 from monitor.model import EventKind
-from monitor.pipeline.outbox import SendSummary, send_pending
 from monitor.pipeline.poll import PollRound, PollSummary, Schedule, release
 from monitor.pipeline.tracking import PolicyFor, policies_from
 from monitor.pipeline.work import die_with_parent
 from monitor.store.db import connect, require_current_schema, upgrade_schema
+
+if TYPE_CHECKING:
+    from monitor.pipeline.outbox import SendSummary
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,8 @@ def alert_targets(settings: Settings) -> dict[EventKind, list[str]]:
 
 def send_alerts(settings: Settings, engine: Engine, owner: str) -> SendSummary:
     """Deliver pending alerts once: the daemon's send tick and `monitor alerts send`."""
+    from monitor.pipeline.outbox import send_pending  # apprise loads only where alerts go out
+
     targets = alert_targets(settings)
     return send_pending(
         engine,
