@@ -5,30 +5,16 @@ and both sources; a re-poll sends nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 
-import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from monitor.demo.server import DemoServer
 from monitor.pipeline.outbox import send_pending
 from monitor.store import feeds, indicators
 from monitor.store.db import transaction
-from tests.alerts.conftest import SmtpSink, free_port
+from tests.alerts.conftest import SmtpSink, smtp_sink  # noqa: F401 (fixture)
 from tests.pipeline.test_poll_alerts import demo, now, poll  # noqa: F401 (fixture)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    sink = SmtpSink(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
-        yield sink
-    finally:
-        controller.stop()
 
 
 def send_mail(engine: sa.Engine, smtp: SmtpSink) -> int:
@@ -58,8 +44,9 @@ def text_of(message: EmailMessage) -> str:
 def test_alerts_arrive_by_email_once_each(
     engine: sa.Engine,
     demo: DemoServer,  # noqa: F811 (the fixture)
-    smtp: SmtpSink,
+    smtp_sink: SmtpSink,  # noqa: F811 (the fixture)
 ) -> None:
+    smtp = smtp_sink
     wire = next(f for f in demo.feeds if f.name == "demo-europe")
     with transaction(engine) as s:
         feeds.add_feed(s, demo.base_url + wire.path.lstrip("/"), interval_seconds=900, now=now())
