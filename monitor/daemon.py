@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from monitor import sdnotify
 from monitor.config import Settings
+from monitor.errors import ConfigError
 from monitor.feeds.fetch import Fetcher, FetchLimits
 from monitor.model import EventKind
 from monitor.pipeline.poll import PollRound, PollSummary, Schedule, release
@@ -90,6 +91,25 @@ def alert_targets(settings: Settings) -> dict[EventKind, list[str]]:
         EventKind.EMIGRATION: settings.alert_urls_emigration,
     }
     return {kind: urls or settings.alert_urls for kind, urls in routes.items()}
+
+
+def check_alert_targets(settings: Settings) -> int:
+    """Every configured alert URL must be one apprise can send to; returns how many there are.
+    Checked before the daemon starts, so a typo is found now rather than at the first alert."""
+    from monitor.alerts.send import validate_target
+
+    fields = {
+        "MONITOR_ALERT_URLS": settings.alert_urls,
+        "MONITOR_ALERT_URLS_MOBILIZATION": settings.alert_urls_mobilization,
+        "MONITOR_ALERT_URLS_BORDER_CLOSURE": settings.alert_urls_border_closure,
+        "MONITOR_ALERT_URLS_EMIGRATION": settings.alert_urls_emigration,
+    }
+    for name, urls in fields.items():
+        for url in urls:
+            problem = validate_target(url)
+            if problem:
+                raise ConfigError(name, problem)
+    return len({url for urls in fields.values() for url in urls})
 
 
 def send_alerts(settings: Settings, engine: Engine, owner: str) -> SendSummary:
@@ -261,8 +281,10 @@ class Daemon:
                 await task
 
 
-async def _run_daemon(settings: Settings) -> int:
+async def _run_daemon(settings: Settings, targets: int) -> int:
     engine = open_database(settings)
+    if not targets:
+        log.warning("no alert targets: alerts wait in the outbox until MONITOR_ALERT_URLS is set")
     try:
         async with open_poller(settings, engine, utc_now) as poller:
             return await Daemon(settings, engine, poller).run()
@@ -271,4 +293,5 @@ async def _run_daemon(settings: Settings) -> int:
 
 
 def run_daemon(settings: Settings) -> int:
-    return asyncio.run(_run_daemon(settings))
+    targets = check_alert_targets(settings)
+    return asyncio.run(_run_daemon(settings, targets))

@@ -53,5 +53,8 @@ def setup_logging(level: str, fmt: LogFormat) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("apscheduler", "alembic", "aiohttp.access", "apprise"):
+    for noisy in ("apscheduler", "alembic", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # apprise logs the URLs it fails on, secrets included: its outcomes are logged redacted
+    # by monitor.alerts.send instead.
+    logging.getLogger("apprise").propagate = False

@@ -64,12 +64,14 @@ def db_upgrade() -> None:
 @app.command("check")
 def check() -> None:
     """Validate the settings, connect to the database and report the schema state."""
+    from monitor.daemon import check_alert_targets
     from monitor.store.db import schema_state, transaction
     from monitor.store.entries import count_entries
     from monitor.store.feeds import list_feeds
 
     config = settings()
-    console.print("settings: ok")
+    targets = check_alert_targets(config)
+    console.print(f"settings: ok ({targets} alert targets)")
     engine = open_engine(config, check_schema=False)
     state = schema_state(engine)
     console.print(f"database: ok ({engine.url.render_as_string(hide_password=True)})")

@@ -79,3 +79,13 @@ def test_missing_opml_file(database_url: str, tmp_path: Path) -> None:
 def test_poll_needs_once(database_url: str, tmp_path: Path) -> None:
     done = run_monitor("poll", env=monitor_env(database_url), cwd=tmp_path)
     assert done.returncode == 2 and "--once" in done.stderr
+
+
+@pytest.mark.parametrize("command", [("check",), ("run",)])
+def test_a_bad_alert_url_stops_check_and_run(command: tuple[str, ...], tmp_path: Path) -> None:
+    env = monitor_env("sqlite:///" + str(tmp_path / "x.db"))
+    env["MONITOR_ALERT_URLS_EMIGRATION"] = "json://ok.example/hook, nosuchscheme://secret@host"
+    done = run_monitor(*command, env=env, cwd=tmp_path)
+    assert done.returncode == 1
+    line = one_line_error(done.stderr)
+    assert line.startswith("Error: MONITOR_ALERT_URLS_EMIGRATION: ") and "secret" not in line
