@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,25 +11,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import feedparser
 import pytest
 
 from monitor.feeds.opml import read_opml
+from tests.rounds import load_farm
 
 FEEDS, ENTRIES = 8, 4
-
-
-def load_farm() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "bench" / "farm.py"
-    spec = importlib.util.spec_from_file_location("bench_farm", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 farm_module = load_farm()

@@ -4,14 +4,12 @@ update (RU->EU ~66,000 -> ~97,000) at T2."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
 import logging
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,13 +21,12 @@ from typer.testing import CliRunner, Result
 from monitor.cli import app, main
 from monitor.demo.catalog import load_demo_feeds
 from monitor.demo.server import DemoServer
-from monitor.feeds.fetch import Fetcher, FetchLimits
 from monitor.model import EventKind
-from monitor.pipeline.poll import PollRound, Schedule
 from monitor.pipeline.tracking import policies_from
 from monitor.store import feeds as store_feeds
 from monitor.store.db import transaction
 from tests.daemon.conftest import monitor_env, run_monitor
+from tests.rounds import run_round
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 T1 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -50,23 +47,8 @@ def _keep_logging() -> Iterator[None]:
 
 
 def poll(engine: sa.Engine, at: datetime) -> None:
-    async def run() -> None:
-        with ThreadPoolExecutor(1) as parse, ThreadPoolExecutor(1) as store:
-            async with Fetcher(FetchLimits(total_timeout=10)) as fetcher:
-                poller = PollRound(
-                    engine=engine,
-                    fetcher=fetcher,
-                    parse_pool=parse,
-                    store_pool=store,
-                    schedule=Schedule(60, 86400, 3600, 300, 50),
-                    owner="test",
-                    clock=lambda: at,
-                    policy_for=POLICY,
-                )
-                summary = await poller.run(include_not_due=True)
-                assert summary.errors == 0, summary.error_codes
-
-    asyncio.run(run())
+    summary = run_round(engine, clock=lambda: at, policy_for=POLICY)
+    assert summary.errors == 0, summary.error_codes
 
 
 @pytest.fixture

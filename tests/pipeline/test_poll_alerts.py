@@ -3,9 +3,7 @@ feed server's seed story, its update 66,000 -> 97,000, a re-poll, the story in a
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -13,14 +11,14 @@ import sqlalchemy as sa
 
 from monitor.demo.catalog import load_demo_feeds
 from monitor.demo.server import DemoServer
-from monitor.feeds.fetch import Fetcher, FetchLimits
 from monitor.model import ChangeType, EventKind, Figure, IndicatorKey, Qualifier
 from monitor.pipeline.outbox import send_pending
-from monitor.pipeline.poll import PollRound, PollSummary, Schedule
+from monitor.pipeline.poll import PollSummary
 from monitor.pipeline.tracking import policies_from
 from monitor.store import feeds, indicators, outbox
 from monitor.store.db import transaction
 from tests.pipeline.test_outbox import Sink, serve_sink
+from tests.rounds import run_round
 
 RU_EU = IndicatorKey(EventKind.EMIGRATION, "RU", "EU", "people")
 POLICY = policies_from(
@@ -47,22 +45,7 @@ def now() -> datetime:
 
 
 def poll(engine: sa.Engine) -> PollSummary:
-    async def run() -> PollSummary:
-        with ThreadPoolExecutor(1) as parse, ThreadPoolExecutor(1) as store:
-            async with Fetcher(FetchLimits(total_timeout=10)) as fetcher:
-                poller = PollRound(
-                    engine=engine,
-                    fetcher=fetcher,
-                    parse_pool=parse,
-                    store_pool=store,
-                    schedule=Schedule(60, 86400, 3600, 300, 50),
-                    owner="test",
-                    clock=now,
-                    policy_for=POLICY,
-                )
-                return await poller.run(include_not_due=True)
-
-    return asyncio.run(run())
+    return run_round(engine, clock=now, policy_for=POLICY)
 
 
 def alerts(engine: sa.Engine) -> list[outbox.AlertView]:

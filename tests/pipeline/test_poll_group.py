@@ -3,37 +3,23 @@ feeds stored together end as they would one by one, and a group commits all or n
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
-import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from monitor.feeds.fetch import Fetcher, FetchLimits
+from monitor.feeds.fetch import FetchLimits
 from monitor.model import EventKind, IndicatorKey
-from monitor.pipeline.poll import PollRound, PollSummary, Schedule
+from monitor.pipeline.poll import PollSummary
 from monitor.pipeline.tracking import PolicyFor, default_policy
 from monitor.store import entries, events, feeds, indicators, outbox
 from monitor.store.db import connect, transaction, upgrade_schema
+from tests.rounds import load_farm, run_round
 
 FEEDS, ENTRIES = 30, 10
-
-
-def load_farm() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "bench" / "farm.py"
-    spec = importlib.util.spec_from_file_location("bench_farm", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -59,23 +45,15 @@ def poll(
     if in_order:
         limits = FetchLimits(total_timeout=10, max_concurrency=1, per_host_concurrency=1)
 
-    async def run() -> PollSummary:
-        with ThreadPoolExecutor(1 if in_order else 2) as parse, ThreadPoolExecutor(1) as store:
-            async with Fetcher(limits) as fetcher:
-                poller = PollRound(
-                    engine=engine,
-                    fetcher=fetcher,
-                    parse_pool=parse,
-                    store_pool=store,
-                    schedule=Schedule(60, 86400, 3600, 300, 500),
-                    owner="test",
-                    clock=now,
-                    policy_for=policy_for,
-                    store_group=group,
-                )
-                return await poller.run(include_not_due=True)
-
-    return asyncio.run(run())
+    return run_round(
+        engine,
+        clock=now,
+        policy_for=policy_for,
+        limits=limits,
+        parse_threads=1 if in_order else 2,
+        batch=500,
+        store_group=group,
+    )
 
 
 def add_feeds(engine: sa.Engine, farm: Any) -> None:
