@@ -257,16 +257,7 @@ def _first_seen(obs: Observation, policy: Policy, now: datetime) -> Decision:
         change_type = ChangeType.FIRST_SEEN
     else:
         return Decision(Outcome.FIRST_SEEN, state)
-    change = Change(
-        key=obs.key,
-        change_type=change_type,
-        new_source=obs.source,
-        detected_at=now,
-        dedup_key=dedup_key_for(None, obs),
-        new_figure=obs.figure,
-        new_status=obs.status,
-    )
-    return Decision(Outcome.FIRST_SEEN, state, change)
+    return Decision(Outcome.FIRST_SEEN, state, _change(None, obs, change_type, now))
 
 
 def _same_reading(state: IndicatorState, obs: Observation) -> bool:
@@ -315,19 +306,25 @@ def _changed(
         status=obs.status,
         changed_at=now,
     )
-    change = Change(
+    return Decision(Outcome.CHANGED, new_state, _change(state, obs, change_type, now))
+
+
+def _change(
+    prior: IndicatorState | None, obs: Observation, change_type: ChangeType, now: datetime
+) -> Change:
+    """The alert for `obs` moving an indicator from `prior` (None: seen for the first time)."""
+    return Change(
         key=obs.key,
         change_type=change_type,
         new_source=obs.source,
         detected_at=now,
-        dedup_key=dedup_key_for(state, obs),
-        old_figure=state.figure,
+        dedup_key=dedup_key_for(prior, obs),
+        old_figure=prior.figure if prior else None,
         new_figure=obs.figure,
-        old_status=state.status,
+        old_status=prior.status if prior else None,
         new_status=obs.status,
-        old_source=state.source,
+        old_source=prior.source if prior else None,
     )
-    return Decision(Outcome.CHANGED, new_state, change)
 
 
 # --- intervals ----------------------------------------------------------------------
