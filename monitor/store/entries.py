@@ -229,20 +229,6 @@ def _first_ids(s: Session, fingerprints: Sequence[str]) -> dict[str, int]:
     return first
 
 
-def fingerprints_seen_elsewhere(s: Session, entries: Sequence[StoredEntry]) -> set[str]:
-    """Fingerprints of `entries` that an earlier entry (another feed, or another guid) has.
-
-    "Earlier" means stored before the first of `entries` with that fingerprint, so two
-    entries of one batch that tell one story are not reported here; see
-    `entries_seen_elsewhere` for a per-entry answer.
-    """
-    mine: dict[str, int] = {}
-    for entry in entries:
-        mine[entry.fingerprint] = min(entry.id, mine.get(entry.fingerprint, entry.id))
-    first = _first_ids(s, list(mine))
-    return {fp for fp, id_ in mine.items() if first.get(fp, id_) < id_}
-
-
 def entries_seen_elsewhere(s: Session, entries: Sequence[StoredEntry]) -> set[int]:
     """Ids of `entries` whose story (fingerprint) an earlier stored entry already told,
     including an earlier entry of the same batch: process the others only."""

@@ -195,7 +195,7 @@ def test_the_same_story_in_another_feed_adds_a_source(
         (copy,) = entries.store_entries(
             s, b, [NewEntry("x", None, "Copy", "...", None, "fp-1")], fetched_at=T0 + DAY
         )
-        assert entries.fingerprints_seen_elsewhere(s, [copy]) == {"fp-1"}
+        assert entries.entries_seen_elsewhere(s, [copy]) == {copy.id}
         assert add_duplicate_source(s, copy, now=T0 + DAY) == 2
     with transaction(engine) as s:  # processed again: counted once
         assert add_duplicate_source(s, copy, now=T0 + DAY) == 0
