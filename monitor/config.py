@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     user_agent: str = "monitor/0.1 (news monitor; +https://github.com/monitor-news/monitor)"
     max_concurrency: int = Field(16, ge=1)
     per_host_concurrency: int = Field(2, ge=1)
-    parse_workers: int = Field(0, ge=0, description="0: one process per core")
+    parse_workers: int = Field(0, ge=0, description="0: one per CPU, none on a single CPU")
+    parse_inline_bytes: int = Field(1_000_000, ge=0)
 
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.TEXT

@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import os
 import signal
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
 from monitor import sdnotify
@@ -23,9 +21,9 @@ from monitor.config import Settings
 from monitor.errors import ConfigError
 from monitor.feeds.fetch import Fetcher, FetchLimits
 from monitor.model import EventKind
+from monitor.pipeline.parse_pool import ParsePool, default_workers
 from monitor.pipeline.poll import PollRound, PollSummary, Schedule, release
 from monitor.pipeline.tracking import PolicyFor, policies_from
-from monitor.pipeline.work import die_with_parent
 from monitor.store.db import connect, require_current_schema, upgrade_schema
 
 if TYPE_CHECKING:
@@ -133,12 +131,9 @@ def send_alerts(settings: Settings, engine: Engine, owner: str) -> SendSummary:
 async def open_poller(
     settings: Settings, engine: Engine, clock: Callable[[], datetime]
 ) -> AsyncIterator[PollRound]:
-    workers = settings.parse_workers or os.cpu_count() or 1
-    spawn = multiprocessing.get_context("spawn")  # the daemon has threads; never fork them
+    workers = settings.parse_workers or default_workers()
     with (
-        ProcessPoolExecutor(
-            workers, spawn, initializer=die_with_parent, initargs=(os.getpid(),)
-        ) as parse_pool,
+        ParsePool(workers, inline_backlog_bytes=settings.parse_inline_bytes) as parse_pool,
         ThreadPoolExecutor(1, thread_name_prefix="store") as store_pool,
     ):
         async with Fetcher(fetch_limits(settings)) as fetcher:
@@ -174,6 +169,8 @@ class Daemon:
         self.engine = engine
         self.poller = poller
         self.stopping = asyncio.Event()
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler  # only the daemon schedules
+
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.current_round: asyncio.Task[PollSummary] | None = None
         self.rounds = 0

@@ -161,7 +161,8 @@ def running(pid: int) -> bool:
 def test_a_killed_daemon_leaves_no_parse_workers(
     farm: Farm, database_url: str, tmp_path: Path
 ) -> None:
-    env = monitor_env(database_url, poll_tick="0.3")
+    # workers start with the first body to parse, and at least two, on any machine
+    env = monitor_env(database_url, poll_tick="0.3", parse_inline_bytes="0", parse_workers="2")
     add_feeds(farm, 3, env, tmp_path)
     daemon = start_daemon(env, tmp_path)
     wait_for(lambda: len(farm.hits) == 3 and len(children_of(daemon.pid)) >= 2, 30)
