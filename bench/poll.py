@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import signal
 import statistics
@@ -24,38 +23,20 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.request
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from resource import RUSAGE_CHILDREN, RUSAGE_SELF
 from typing import TYPE_CHECKING, Any
+
+from contenders import KINDS, ROUNDS, BenchError, Round, work
 
 if TYPE_CHECKING:
     from farm import Farm
 
-ROUNDS = ("first", "304", "5%")
-KINDS = ("monitor", "monitor-1cpu", "reader", "bare")
 DEFAULT_READER_WORKERS = 4
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-class BenchError(Exception):
-    """A contender could not run its rounds; the message says why, in one line."""
-
-
-@dataclass(frozen=True, slots=True)
-class Round:
-    seconds: float
-    ok: int  # 200 responses the farm served in the round
-    not_modified: int  # 304 responses
-    new_entries: int  # what the contender says it found (bare: entries parsed)
-    inner_seconds: float | None = None  # the round as the contender timed it, if it says
-    cpu_seconds: float = 0.0  # user + system, of the contender and its child processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +45,7 @@ class Run:
     peak_rss_mb: float
     tree_rss_mb: float
     note: str = ""
+    startup_seconds: float | None = None  # a fresh process that polls nothing
 
 
 @dataclass(slots=True)
@@ -83,159 +65,17 @@ class Outcome:
     def median_cpu(self, index: int) -> float | None:
         return self.median(index, "cpu_seconds")
 
+    def median_startup(self) -> float | None:
+        values = [run.startup_seconds for run in self.runs if run.startup_seconds is not None]
+        return statistics.median(values) if values else None
 
-# --- the worker side: one contender, three rounds, one JSON line out -------------------
-
-
-def feed_urls(farm_url: str) -> list[str]:
-    with urllib.request.urlopen(farm_url + "/feeds.opml", timeout=30) as response:
-        root = ET.fromstring(response.read())
-    return [outline.attrib["xmlUrl"] for outline in root.iter("outline")]
-
-
-def farm_call(farm_url: str, path: str, method: str = "GET") -> dict[str, Any]:
-    request = urllib.request.Request(farm_url + path, method=method)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        reply: dict[str, Any] = json.loads(response.read())
-        return reply
-
-
-def timed_rounds(
-    farm_url: str, fraction: float, poll: Callable[[], tuple[int, float | None]]
-) -> list[Round]:
-    """Run `poll` three times, advancing the farm before the third; time each call.
-    `poll` returns the new entries and, if it knows, its own time for the round."""
-    rounds = []
-    for name in ROUNDS:
-        if name == "5%":
-            farm_call(farm_url, f"/advance?fraction={fraction}", "POST")
-        before = farm_call(farm_url, "/stats")
-        cpu, started = cpu_time(), time.perf_counter()
-        new_entries, inner = poll()
-        seconds, cpu = time.perf_counter() - started, cpu_time() - cpu
-        after = farm_call(farm_url, "/stats")
-        ok, not_modified = (after[k] - before[k] for k in ("ok", "not_modified"))
-        rounds.append(Round(seconds, ok, not_modified, new_entries, inner, cpu))
-    return rounds
-
-
-def cpu_time() -> float:
-    """CPU seconds of this process and of the children it has waited for."""
-    own, children = (resource.getrusage(who) for who in (RUSAGE_SELF, RUSAGE_CHILDREN))
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def run_bare(farm_url: str, fraction: float) -> tuple[list[Round], str]:
-    """The lower bound: one thread, httpx GET with If-None-Match, feedparser on the bytes."""
-    import feedparser
-    import httpx
-
-    urls = feed_urls(farm_url)
-    etags: dict[str, str] = {}
-
-    def poll() -> tuple[int, None]:
-        parsed = 0
-        for url in urls:
-            headers = {"If-None-Match": etags[url]} if url in etags else {}
-            response = client.get(url, headers=headers)
-            if response.status_code == 304:
-                continue
-            response.raise_for_status()
-            parsed += len(feedparser.parse(response.content).entries)
-            if etag := response.headers.get("ETag"):
-                etags[url] = etag
-        return parsed, None
-
-    with httpx.Client(timeout=30) as client:
-        return timed_rounds(farm_url, fraction, poll), ""
-
-
-def run_reader(
-    farm_url: str, fraction: float, workdir: Path, workers: int
-) -> tuple[list[Round], str]:
-    from reader import make_reader
-
-    reader = make_reader(str(workdir / "reader.sqlite"))
-    for url in feed_urls(farm_url):
-        reader.add_feed(url)
-
-    def poll() -> tuple[int, None]:
-        new, errors = 0, []
-        for result in reader.update_feeds_iter(scheduled=False, workers=workers):
-            if isinstance(result.value, Exception):
-                errors.append(f"{result.url}: {result.value}")
-            elif result.value is not None:
-                new += result.value.new
-        if errors:
-            raise BenchError(f"reader failed on {len(errors)} feeds, first {errors[0]}")
-        return new, None
-
-    with reader:
-        return timed_rounds(farm_url, fraction, poll), f"workers={workers}"
-
-
-def monitor_cli(*args: str, env: dict[str, str]) -> str:
-    command = [sys.executable, "-m", "monitor", *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        lines = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()
-        raise BenchError(f"`monitor {' '.join(args)}` exited {done.returncode}: {lines[-1]}")
-    return done.stdout
-
-
-def run_monitor(
-    farm_url: str, fraction: float, workdir: Path, one_cpu: bool, extra_env: dict[str, str]
-) -> tuple[list[Round], str]:
-    """`monitor poll --once --all` as a user runs it: a fresh CLI process per round."""
-    env = dict(os.environ)
-    env |= {
-        "MONITOR_DATABASE_URL": f"sqlite:///{workdir / 'monitor.db'}",
-        "MONITOR_PER_HOST_CONCURRENCY": "16",  # the farm is one host standing in for many
-        "MONITOR_ALERT_URLS": "",
-    }
-    if one_cpu:
-        # the CLI inherits the affinity, and on one CPU it starts no parse worker
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    env |= extra_env
-    opml = workdir / "feeds.opml"
-    with urllib.request.urlopen(farm_url + "/feeds.opml", timeout=30) as response:
-        opml.write_bytes(response.read())
-    monitor_cli("db", "upgrade", env=env)
-    monitor_cli("feeds", "import-opml", str(opml), env=env)
-
-    def poll() -> tuple[int, float]:
-        summary = monitor_cli("poll", "--once", "--all", env=env)
-        new = re.search(r"\bnew_entries=(\d+)", summary)
-        seconds = re.search(r"\bseconds=([\d.]+)", summary)
-        if new is None or seconds is None:
-            raise BenchError(f"no summary from `monitor poll`: {summary.strip()[:200]!r}")
-        return int(new.group(1)), float(seconds.group(1))
-
-    rounds = timed_rounds(farm_url, fraction, poll)
-    inner = " ".join(
-        f"{name}={r.inner_seconds:.2f}s" for name, r in zip(ROUNDS, rounds, strict=True)
-    )
-    return rounds, f"in-process {inner}"
-
-
-def work(args: argparse.Namespace) -> int:
-    """The child's side: run one contender's rounds, print them as one JSON line."""
-    workdir = Path(args.workdir)
-    kind = args.worker
-    try:
-        if kind == "bare":
-            rounds, note = run_bare(args.farm, args.fraction)
-        elif kind == "reader":
-            rounds, note = run_reader(args.farm, args.fraction, workdir, args.reader_workers[0])
-        else:
-            extra = dict(item.split("=", 1) for item in args.monitor_env)
-            one_cpu = kind == "monitor-1cpu"
-            rounds, note = run_monitor(args.farm, args.fraction, workdir, one_cpu, extra)
-    except BenchError as exc:
-        print(json.dumps({"error": str(exc)}))
-        return 1
-    print(json.dumps({"rounds": [asdict(r) for r in rounds], "note": note}))
-    return 0
+    def median_as_command(self, index: int) -> float | None:
+        """The round plus the start-up of a fresh process: what a command that runs one round
+        would take. monitor's rounds are such commands already."""
+        seconds, startup = self.median(index), self.median_startup()
+        if seconds is None or startup is None:
+            return None
+        return seconds if self.runs[0].note.startswith("in-process") else seconds + startup
 
 
 # --- the parent side: run the children, measure their memory, print the table -----------
@@ -306,7 +146,8 @@ def run_contender(name: str, farm: Farm, args: argparse.Namespace) -> Run:
             raise BenchError(reply.get("error") or (tail[-1] if tail else "no output"))
     rounds = tuple(Round(**r) for r in reply["rounds"])
     peak = usage.ru_maxrss / 1024  # KiB on Linux
-    return Run(rounds, peak, max(tree_peak[0] / 2**20, peak), reply["note"])
+    tree = max(tree_peak[0] / 2**20, peak)
+    return Run(rounds, peak, tree, reply["note"], reply.get("startup"))
 
 
 def wait_for(process: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
@@ -364,23 +205,34 @@ def say(message: str) -> None:
 
 
 def speedups(outcomes: dict[str, Outcome]) -> dict[str, list[float | None]]:
-    """monitor's speed-up over the best reader and over bare, per round; "in-process"
-    compares monitor's own time for the round, without starting the CLI."""
+    """monitor's speed-up over the best reader and over bare, per round, three ways:
+
+    - "monitor vs X": monitor's whole CLI command against X's round inside a warm process;
+    - "... as commands": both as a command that starts, runs one round and exits (X's round
+      plus its measured start-up);
+    - "monitor in-process vs X": both rounds inside a warm process (monitor's `seconds=`).
+    """
     readers = [name for name in outcomes if name.startswith("reader")]
     result: dict[str, list[float | None]] = {}
-    for mine in ("monitor", "monitor-1cpu", "monitor in-process"):
-        outcome = outcomes.get(mine.removesuffix(" in-process"))
-        if outcome is None:
+    views = [("", "median", "median"), (" as commands", "median", "median_as_command")]
+    views.append((" in-process", "median_inner", "median"))
+    for mine in ("monitor", "monitor-1cpu"):
+        if mine not in outcomes:
             continue
-        ours = outcome.median_inner if mine.endswith("in-process") else outcome.median
-        for label, others in (("reader (best)", readers), ("bare", ["bare"])):
-            ratios: list[float | None] = []
-            for index in range(len(ROUNDS)):
-                theirs = [t for o in others if o in outcomes if (t := outcomes[o].median(index))]
-                mine_seconds = ours(index)
-                ratios.append(min(theirs) / mine_seconds if theirs and mine_seconds else None)
-            if any(ratio is not None for ratio in ratios):
-                result[f"{mine} vs {label}"] = ratios
+        for suffix, our_way, their_way in views:
+            ours = getattr(outcomes[mine], our_way)
+            for label, others in (("reader (best)", readers), ("bare", ["bare"])):
+                ratios: list[float | None] = []
+                for index in range(len(ROUNDS)):
+                    theirs = [
+                        t for o in others if o in outcomes
+                        if (t := getattr(outcomes[o], their_way)(index))
+                    ]  # fmt: skip
+                    mine_seconds = ours(index)
+                    ratios.append(min(theirs) / mine_seconds if theirs and mine_seconds else None)
+                if any(ratio is not None for ratio in ratios):
+                    name = f"{mine} in-process" if suffix == " in-process" else mine
+                    result[f"{name} vs {label}{'' if suffix == ' in-process' else suffix}"] = ratios
     return result
 
 
@@ -395,6 +247,7 @@ def report(outcomes: dict[str, Outcome], args: argparse.Namespace) -> dict[str, 
             "median_cpu_seconds": dict(zip(ROUNDS, map(outcome.median_cpu, range(3)), strict=True)),
             "peak_rss_mb": max((r.peak_rss_mb for r in outcome.runs), default=None),
             "tree_rss_mb": max((r.tree_rss_mb for r in outcome.runs), default=None),
+            "median_startup_seconds": outcome.median_startup(),
             "runs": [asdict(r) for r in outcome.runs],
             "failures": outcome.failures,
         }
@@ -429,11 +282,13 @@ def print_table(result: dict[str, Any]) -> None:
         f"{setup['cpus']} CPUs, reader {setup['reader']}, monitor at {setup['commit']}"
     )
     table = Table(title=title)
-    columns = ("contender", "first s", "304 s", "5% s", "peak RSS MB", "tree RSS MB")
-    for column in columns + tuple(f"{r} CPU s" for r in ROUNDS):
+    columns = ["contender", "first s", "304 s", "5% s", "start-up s", "peak RSS MB"]
+    columns.append("tree RSS MB")
+    for column in columns + [f"{r} CPU s" for r in ROUNDS]:
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, data in result["contenders"].items():
         cells = [fmt(data["median_seconds"][r], "{:.2f}") for r in ROUNDS]
+        cells += [fmt(data["median_startup_seconds"], "{:.2f}")]
         cells += [fmt(data["peak_rss_mb"], "{:.0f}"), fmt(data["tree_rss_mb"], "{:.0f}")]
         cells += [fmt(data["median_cpu_seconds"][r], "{:.1f}") for r in ROUNDS]
         table.add_row(name, *cells)
@@ -442,8 +297,8 @@ def print_table(result: dict[str, Any]) -> None:
             table.add_row(f"  {name} in-process", *(fmt(inner[r], "{:.2f}") for r in ROUNDS))
     table.add_section()
     for label, ratios in result["speedup"].items():
-        table.add_row(label, *(fmt(ratios[r], "{:.1f}x") for r in ROUNDS), "", "")
-    console = Console(width=None if sys.stdout.isatty() else 140)
+        table.add_row(label, *(fmt(ratios[r], "{:.1f}x") for r in ROUNDS))
+    console = Console(width=None if sys.stdout.isatty() else 170)
     console.print(table)
     for line in verdicts(result["speedup"]):
         console.print(line, highlight=False)
@@ -453,11 +308,15 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def verdicts(speedup: dict[str, dict[str, float | None]]) -> list[str]:
-    """The targets: 3x reader on the first and the 304 round, and no slower than bare."""
+    """The targets: 3x reader on the first and the 304 round, and no slower than bare; for
+    each way of comparing."""
     lines = []
+    targets = [("reader (best)", ("first", "304"), 3.0), ("bare", ROUNDS, 1.0)]
+    views = (("monitor", ""), ("monitor", " as commands"), ("monitor in-process", ""))
     for label, rounds, target in (
-        ("monitor vs reader (best)", ("first", "304"), 3.0),
-        ("monitor vs bare", ROUNDS, 1.0),
+        (f"{mine} vs {peer}{suffix}", rounds, target)
+        for mine, suffix in views
+        for peer, rounds, target in targets
     ):
         ratios = speedup.get(label)
         if ratios is None:

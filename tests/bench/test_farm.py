@@ -147,3 +147,4 @@ def test_poll_bench_runs_the_peers_against_the_farm() -> None:
         assert all(r["seconds"] > 0 for r in rounds)
         assert data["peak_rss_mb"] > 10
         assert data["median_seconds"]["first"] == rounds[0]["seconds"]
+        assert 0 < data["median_startup_seconds"] < 30
