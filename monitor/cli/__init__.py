@@ -1,15 +1,15 @@
-"""`monitor <noun> <verb>`: parse input, call the layers, render output."""
+"""`monitor <noun> <verb>`: parse input, call the layers, render output.
+
+This module imports nothing beyond the standard library: the console script imports it,
+and so does every parse worker the daemon spawns (a spawned process re-imports the script
+that started its parent), which needs none of Typer, rich or the commands.
+"""
 
 from __future__ import annotations
 
 import sys
 
-# Each command module registers its commands with `app` when imported.
-from monitor.cli import alerts_cmds, daemon_cmds, demo_cmd, extract, feeds, history  # noqa: F401
-from monitor.cli.app import app
-from monitor.errors import MonitorError
-
-__all__ = ["app", "main"]
+__all__ = ["main"]
 
 
 def main() -> None:
@@ -17,6 +17,9 @@ def main() -> None:
 
     Usage errors are Typer's: a message with the usage line, exit 2.
     """
+    from monitor.cli.commands import app
+    from monitor.errors import MonitorError
+
     try:
         app()
     except MonitorError as exc:

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner, Result
 
-from monitor.cli import app
+from monitor.cli.commands import app
 from monitor.model import EventKind
 from monitor.store import outbox as store_outbox
 from monitor.store.db import transaction

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from monitor.cli import app
+from monitor.cli.commands import app
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Desk</title><link>https://news.example.org/</link>

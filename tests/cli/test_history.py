@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner, Result
 
-from monitor.cli import app, main
+from monitor.cli import main
+from monitor.cli.commands import app
 from monitor.demo.catalog import load_demo_feeds
 from monitor.demo.server import DemoServer
 from monitor.model import EventKind

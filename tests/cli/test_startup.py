@@ -68,7 +68,16 @@ def heavy_loaded_by(code: str) -> str:
 
 
 def test_importing_the_cli_loads_no_heavy_library() -> None:
-    assert heavy_loaded_by("import monitor.cli") == "[]"
+    assert heavy_loaded_by("import monitor.cli.commands") == "[]"
+
+
+def test_the_console_script_module_loads_nothing_a_parse_worker_would_not_need() -> None:
+    """A spawned parse worker re-imports the console script, which imports `monitor.cli`."""
+    done = python("import sys, monitor.cli; print(sorted(sys.modules))")
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip()
+    for library in ("typer", "click", "rich", "pydantic", "sqlalchemy", *HEAVY):
+        assert f"'{library}'" not in loaded, library
 
 
 def run_monitor(database_url: str, cwd: Path, *args: str) -> tuple[str, list[str]]:
