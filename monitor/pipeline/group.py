@@ -20,9 +20,11 @@ class GroupWriter(Generic[J, R]):
     """Runs `write(jobs) -> one result per job` on `executor`, one call at a time.
 
     A job submitted while a call runs waits for the next call, with every job that came
-    meanwhile, at most `max_jobs` a call, in the order submitted. A call that raises fails
-    each of its jobs with that error. A job whose waiter is cancelled before its call starts
-    is left out; one already in a call is written (the executor cannot stop a thread).
+    meanwhile, at most `max_jobs` a call, in the order submitted. Before a call with room
+    for more, while `more_coming()` says more jobs are on their way, it waits
+    `linger_seconds` for them. A call that raises fails each of its jobs with that error. A
+    job whose waiter is cancelled before its call starts is left out; one already in a call
+    is written (the executor cannot stop a thread).
     """
 
     def __init__(
@@ -31,12 +33,16 @@ class GroupWriter(Generic[J, R]):
         executor: Executor,
         *,
         max_jobs: int,
+        linger_seconds: float = 0.0,
+        more_coming: Callable[[], bool] = lambda: False,
     ) -> None:
         if max_jobs < 1:
             raise ValueError(f"max_jobs must be at least 1, not {max_jobs}")
         self._write = write
         self._executor = executor
         self._max_jobs = max_jobs
+        self._linger = linger_seconds
+        self._more_coming = more_coming
         self._waiting: list[tuple[J, asyncio.Future[R]]] = []
         self._runner: asyncio.Task[None] | None = None
 
@@ -53,6 +59,8 @@ class GroupWriter(Generic[J, R]):
         group: list[tuple[J, asyncio.Future[R]]] = []
         try:
             while self._waiting:
+                if len(self._waiting) < self._max_jobs and self._more_coming():
+                    await asyncio.sleep(self._linger)  # a fuller group, fewer transactions
                 taken = self._waiting[: self._max_jobs]
                 del self._waiting[: self._max_jobs]
                 group = [(job, future) for job, future in taken if not future.done()]

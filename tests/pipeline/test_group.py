@@ -104,3 +104,35 @@ def test_an_idle_writer_writes_each_job_at_once() -> None:
 def test_max_jobs_must_be_positive() -> None:
     with ThreadPoolExecutor(1) as executor, pytest.raises(ValueError, match="at least 1"):
         GroupWriter(Store().write, executor, max_jobs=0)
+
+
+def lingering_calls(*, more_coming: bool, linger: float) -> list[list[int]]:
+    """Jobs 1, 2, 3 submitted 20 ms apart to an idle writer; the calls it made."""
+    store = Store()
+    store.gate.set()
+
+    async def main() -> None:
+        with ThreadPoolExecutor(1) as executor:
+            writer = GroupWriter(
+                store.write,
+                executor,
+                max_jobs=10,
+                linger_seconds=linger,
+                more_coming=lambda: more_coming,
+            )
+            waiters = []
+            for job in (1, 2, 3):
+                waiters.append(asyncio.ensure_future(writer.submit(job)))
+                await asyncio.sleep(0.02)
+            assert await asyncio.gather(*waiters) == [10, 20, 30]
+
+    asyncio.run(main())
+    return store.calls
+
+
+def test_while_more_jobs_are_coming_the_writer_lingers_for_a_fuller_call() -> None:
+    assert lingering_calls(more_coming=True, linger=0.5) == [[1, 2, 3]]
+
+
+def test_with_nothing_more_coming_it_writes_at_once_whatever_the_linger() -> None:
+    assert lingering_calls(more_coming=False, linger=0.5) == [[1], [2], [3]]
