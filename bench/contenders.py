@@ -46,8 +46,18 @@ class Round:
     cpu_seconds: float = 0.0  # user + system, of the contender and its child processes
 
 
-# a contender's rounds, a note for the table, and its start-up seconds
-Contended = tuple[list[Round], str, float]
+@dataclass(frozen=True, slots=True)
+class StartupProbe:
+    """A fresh process that starts the contender and polls nothing. The parent times it
+    once the rounds are over, so that it counts towards no round and no memory figure."""
+
+    command: list[str]
+    env: dict[str, str] | None = None
+    one_cpu: bool = False
+
+
+# a contender's rounds, a note for the table, and how to time its start-up
+Contended = tuple[list[Round], str, StartupProbe]
 
 
 def feed_urls(farm_url: str) -> list[str]:
@@ -112,7 +122,7 @@ def run_bare(farm_url: str, fraction: float) -> Contended:
     with httpx.Client(timeout=30) as client:
         rounds = timed_rounds(farm_url, fraction, poll)
     script = "import feedparser, httpx; httpx.Client().close()"
-    return rounds, "", startup_seconds([sys.executable, "-c", script])
+    return rounds, "", StartupProbe([sys.executable, "-c", script])
 
 
 def run_reader(farm_url: str, fraction: float, workdir: Path, workers: int) -> Contended:
@@ -137,7 +147,7 @@ def run_reader(farm_url: str, fraction: float, workdir: Path, workers: int) -> C
     with reader:
         rounds = timed_rounds(farm_url, fraction, poll)
     script = f"from reader import make_reader; make_reader({database!r}).close()"
-    return rounds, f"workers={workers}", startup_seconds([sys.executable, "-c", script])
+    return rounds, f"workers={workers}", StartupProbe([sys.executable, "-c", script])
 
 
 def monitor_cli(*args: str, env: dict[str, str]) -> str:
@@ -187,16 +197,28 @@ def run_monitor(
     empty = env | {"MONITOR_DATABASE_URL": f"sqlite:///{workdir / 'empty.db'}"}
     monitor_cli("db", "upgrade", env=empty)
     command = [sys.executable, "-m", "monitor", "poll", "--once"]
-    return rounds, f"in-process {inner}", startup_seconds(command, empty)
+    return rounds, f"in-process {inner}", StartupProbe(command, empty, one_cpu)
 
 
-def startup_seconds(command: list[str], env: dict[str, str] | None = None) -> float:
-    """The median wall time of `command` in a fresh process: the interpreter, the imports,
-    opening the store, and (for monitor) a poll that finds no feed."""
+def startup_seconds(probe: StartupProbe) -> float:
+    """The median wall time of the probe's command in a fresh process: the interpreter, the
+    imports, opening the store, and (for monitor) a poll that finds no feed."""
+
+    def pin() -> None:
+        if probe.one_cpu:
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
     times = []
     for _ in range(STARTUP_RUNS):
         started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            probe.command,
+            env=probe.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=pin,
+        )
         times.append(time.perf_counter() - started)
         if done.returncode != 0:
             tail = (done.stderr.strip() or "no output").splitlines()[-1]
@@ -210,17 +232,17 @@ def work(args: argparse.Namespace) -> int:
     kind = args.worker
     try:
         if kind == "bare":
-            rounds, note, startup = run_bare(args.farm, args.fraction)
+            rounds, note, probe = run_bare(args.farm, args.fraction)
         elif kind == "reader":
             workers = args.reader_workers[0]
-            rounds, note, startup = run_reader(args.farm, args.fraction, workdir, workers)
+            rounds, note, probe = run_reader(args.farm, args.fraction, workdir, workers)
         else:
             extra = dict(item.split("=", 1) for item in args.monitor_env)
             one_cpu = kind == "monitor-1cpu"
-            rounds, note, startup = run_monitor(args.farm, args.fraction, workdir, one_cpu, extra)
+            rounds, note, probe = run_monitor(args.farm, args.fraction, workdir, one_cpu, extra)
     except BenchError as exc:
         print(json.dumps({"error": str(exc)}))
         return 1
-    reply = {"rounds": [asdict(r) for r in rounds], "note": note, "startup": startup}
+    reply = {"rounds": [asdict(r) for r in rounds], "note": note, "startup": asdict(probe)}
     print(json.dumps(reply))
     return 0

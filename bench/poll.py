@@ -30,7 +30,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contenders import KINDS, ROUNDS, BenchError, Round, work
+from contenders import KINDS, ROUNDS, BenchError, Round, StartupProbe, startup_seconds, work
 
 if TYPE_CHECKING:
     from farm import Farm
@@ -144,10 +144,11 @@ def run_contender(name: str, farm: Farm, args: argparse.Namespace) -> Run:
         if "rounds" not in reply:
             tail = err.read_text().strip().splitlines()
             raise BenchError(reply.get("error") or (tail[-1] if tail else "no output"))
+        startup = startup_seconds(StartupProbe(**reply["startup"]))  # the workdir still exists
     rounds = tuple(Round(**r) for r in reply["rounds"])
     peak = usage.ru_maxrss / 1024  # KiB on Linux
     tree = max(tree_peak[0] / 2**20, peak)
-    return Run(rounds, peak, tree, reply["note"], reply.get("startup"))
+    return Run(rounds, peak, tree, reply["note"], startup)
 
 
 def wait_for(process: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
