@@ -77,6 +77,7 @@ class Context:
     flow: tuple[str, str | None] | None = None  # the last emigration counted: origin, destination
     historical: bool = False
     subject: str | None = None  # the state the item first speaks of as an actor
+    resolved: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Congo": ("CD",)
 
     def earlier(self) -> tuple[str, ...]:
         """Countries named so far, most named first, then most recent."""
@@ -114,13 +115,13 @@ def read_sentence(
 ) -> Sentence:
     """The sentence read for the rules; with `full` False only its places (for context)."""
     if not full:
-        mentions = find_mentions(text, lex, ctx.earlier())
+        mentions = find_mentions(text, lex, ctx.earlier(), resolved=ctx.resolved)
         return Sentence(text, mentions, (), ((0, len(text)),), (None, None), False, False, title)
     cues = cues_in(text, lex)
     clauses = tuple((start, start + len(part)) for start, part in split_clauses(text))
     return Sentence(
         text=text,
-        mentions=find_mentions(text, lex, ctx.earlier(), cues),
+        mentions=find_mentions(text, lex, ctx.earlier(), cues, ctx.resolved),
         amounts=_date_amounts(text, find_amounts(text, lex, cues), published),
         clauses=clauses,
         period=find_period(text, lex, published),

@@ -13,7 +13,7 @@ from monitor.detect.gate import kinds_for, kinds_mentioned, roles_in
 from monitor.detect.language import guess_language
 from monitor.detect.lexicon import Lexicon, load_lexicon, supported_languages
 from monitor.detect.mobilization import find_mobilization
-from monitor.detect.places import names_a_place
+from monitor.detect.places import names_a_place, resolve_ambiguous
 from monitor.detect.text import clean_text, split_sentences
 from monitor.model import Event, EventKind
 
@@ -57,7 +57,7 @@ def _findings(parts: list[tuple[str, bool]], published: date | None, lex: Lexico
     roles = [roles_in(text, lex) for text, _ in parts]
     if not any(kinds_for(r, lex) for r in roles):
         return []  # no sentence may report anything: nothing to read
-    ctx = Context()
+    ctx = Context(resolved=resolve_ambiguous(" ".join(text for text, _ in parts), lex))
     found: list[Finding] = []
     for (text, is_title), found_roles in zip(parts, roles, strict=True):
         kinds = set(kinds_for(found_roles, lex))

@@ -36,6 +36,8 @@ class Lexicon:
     weekdays: dict[str, int]
     places: dict[str, tuple[str, ...]]  # surface form -> codes
     place_forms: dict[str, str]  # surface form -> name | demonym | metonym | region | group
+    # a name that stands for several states ("Congo") -> code -> the words that pick it
+    ambiguous: dict[str, dict[str, re.Pattern[str]]]
 
     def has(self, name: str, text: str) -> bool:
         return self.patterns[name].search(text) is not None
@@ -123,6 +125,18 @@ def _qualifiers(data: dict[str, list[str]]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")\s*$", re.IGNORECASE)
 
 
+def _ambiguous(lang: str) -> dict[str, dict[str, re.Pattern[str]]]:
+    """Per ambiguous name, per code, one case-sensitive pattern of the words that pick it."""
+    data = _read(f"places.{lang}.json").get("ambiguous", {})
+    return {
+        name: {
+            code: re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w])")
+            for code, words in cues.items()
+        }
+        for name, cues in data.items()
+    }
+
+
 @cache
 def load_lexicon(lang: str) -> Lexicon:
     """The lexicon of `lang`, built on first use and kept."""
@@ -144,4 +158,5 @@ def load_lexicon(lang: str) -> Lexicon:
         weekdays=dict(data["weekdays"]),
         places=codes,
         place_forms=forms,
+        ambiguous=_ambiguous(lang),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,14 +67,32 @@ def names_a_place(text: str, lex: Lexicon) -> bool:
     return False
 
 
+def resolve_ambiguous(text: str, lex: Lexicon) -> dict[str, tuple[str, ...]]:
+    """The state each ambiguous name of `text` stands for, when the text's other words pick
+    exactly one ("Congo" with "Kinshasa" or "Goma": CD; with "Brazzaville": CG)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, cues in lex.ambiguous.items():
+        if name in text:
+            codes = [code for code, pattern in cues.items() if pattern.search(text)]
+            if len(codes) == 1:
+                found[name] = (codes[0],)
+    return found
+
+
 def find_mentions(
-    sentence: str, lex: Lexicon, earlier: Sequence[str] = (), cues: frozenset[str] | None = None
+    sentence: str,
+    lex: Lexicon,
+    earlier: Sequence[str] = (),
+    cues: frozenset[str] | None = None,
+    resolved: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Mention, ...]:
     """Places in `sentence`. An anaphor ("the nation") gets as candidates the countries named
     before it in the sentence (nearest first), then `earlier` (the item's countries).
-    `cues` (from `cues_in`) lets it skip the anaphor search when there is none."""
+    `cues` (from `cues_in`) lets it skip the anaphor search when there is none; `resolved`
+    (from `resolve_ambiguous`) gives the item's reading of an ambiguous name."""
+    codes = lex.places if not resolved else {**lex.places, **resolved}
     found = [
-        Mention(start, end, name, lex.places[name], lex.place_forms[name])
+        Mention(start, end, name, codes[name], lex.place_forms[name])
         for start, end, name in _names(sentence, lex.language)
     ]
     anaphors = () if cues is not None and "anaphors" not in cues else None
