@@ -70,6 +70,16 @@ _REGION_WORDS = (
 )
 
 
+# a place on the way on: "on their way to", "bound for", "heading north towards", "en route to"
+_ONWARD = re.compile(
+    r"(?i)\b(?:on\s+(?:their|its|his|her|the)\s+way|en\s+route|bound|head(?:ing|ed|s)?"
+    r"|continu(?:e|es|ed|ing)(?:\s+on)?|onwards?|in\s+transit|transit(?:ing|ed)?(?:\s+through)?)"
+    r"(?:\s+(?:north|south|east|west)\w*)?\s+(?:to|towards?|for|into)\s+(?:the\s+)?"
+    + _REGION_WORDS
+    + r"$"
+)
+
+
 @cache
 def _ends(lang: str, name: str) -> re.Pattern[str]:
     pattern = load_lexicon(lang).patterns[name].pattern
@@ -140,24 +150,27 @@ def _origin(s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Spa
 def _cue_destination(
     s: Sentence, lex: Lexicon, clause: Span, origin: str | None, near: int = 0
 ) -> str | None:
-    """The place the clause sends people to: a named place first, the nearest to `near`."""
+    """The place the clause sends people to: a place they reach before a place on their way on
+    ("crossed into Georgia on their way to Turkey"), a named place before "the country", then
+    the nearest to `near`."""
     cue = _ends(lex.language, "destination_cue_before")
     may_cue = s.may("destination_cue_before")
     mentions = s.mentions_in(*clause)
-    found: list[tuple[bool, int, str | None]] = []
+    found: list[tuple[bool, bool, int, str | None]] = []
     for i, m in enumerate(mentions):
         code = pick(m, (origin,))
         if code is None or code == origin or m.form == "group":
             continue
         if _BACKGROUND.search(s.text[max(0, m.start - 30) : m.start]):
             continue  # "since the war in Ukraine began": where the war is, not where people go
+        onward = _ONWARD.search(s.text[max(0, m.start - 45) : m.start]) is not None
         if re.match(r"\s+border", s.text[m.end : m.end + 8]):
-            found.append((m.form == "anaphor", abs(m.start - near), code))
+            found.append((onward, m.form == "anaphor", abs(m.start - near), code))
         elif m.form != "demonym" and may_cue and cue.search(s.text[max(0, m.start - 30) : m.start]):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             many = nxt is not None and _MORE_PLACES.match(s.text[m.end : nxt.start])
-            found.append((m.form == "anaphor", abs(m.start - near), None if many else code))
-    return min(found, key=lambda f: f[:2])[2] if found else None
+            found.append((onward, m.form == "anaphor", abs(m.start - near), None if many else code))
+    return min(found, key=lambda f: f[:3])[3] if found else None
 
 
 def _destination(

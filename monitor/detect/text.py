@@ -14,8 +14,8 @@ _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BOUNDARY = re.compile(r"([.!?]['\"”’)]*)\s+(?=[\"“‘'(]?[A-Z0-9])")
 _CLAUSE = re.compile(
     r"\s*(?:;|,\s*while\b|,\s*whereas\b|,\s*but\b|\bwhile\b(?=\s+(?:the|some|about|around|more|over|\d))"
-    r"|,\s*(?=(?:warning|adding|saying|noting|urging|stressing|arguing|cautioning|hoping|trying"
-    r"|attempting|desperate)\b)"
+    r"|,\s*(?=(?:(?:most|many|some|all|half) of (?:them|whom) )?(?:warning|adding|saying|noting"
+    r"|urging|stressing|arguing|cautioning|hoping|trying|attempting|desperate)\b)"
     r"|\s+(?=(?:that|which)\s+(?:would|could|may|might|allows?|gives?|lets?|enables?|empowers?"
     r"|authori[sz]es)\b)"
     r"|,?\s+and\s+(?=(?:would|will|shall|has|had|did|does|could|may|might|must|should"

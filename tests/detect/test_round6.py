@@ -69,3 +69,62 @@ def test_congo_without_a_deciding_word_keeps_its_entry(
     title: str, summary: str, expected: set[tuple[object, ...]]
 ) -> None:
     check(title, summary, expected)
+
+
+# Transit: the country people reach is the destination, not the one they are on their way to
+# ("on their way to", "bound for", "en route to", "heading north towards", "in transit to"),
+# wherever the two are named; an onward hope ("many of them hoping to reach") hedges no count.
+TRANSIT = [
+    (
+        "On their way to Turkey, some 5,000 Russians crossed into Georgia last week.",
+        {(E, "RU", "GE", 5000, "approx", None)},
+    ),
+    (
+        "About 3,000 Venezuelans bound for the United States entered Mexico on Monday.",
+        {(E, "VE", "MX", 3000, "approx", None)},
+    ),
+    (
+        "Some 9,000 Haitians en route to the United States reached Guatemala in May.",
+        {(E, "HT", "GT", 9000, "approx", None)},
+    ),
+    (
+        "About 4,000 Afghans in transit to Turkey crossed into Iran this week.",
+        {(E, "AF", "IR", 4000, "approx", None)},
+    ),
+    (
+        "Honduran officials said 2,500 Venezuelans entered the country each day, most of them "
+        "heading north towards the United States.",
+        {(E, "VE", "HN", 2500, "exact", None)},
+    ),
+    (
+        "More than 12,000 Eritreans have crossed into Sudan, many of them hoping to reach Europe.",
+        {(E, "ER", "SD", 12000, "at_least", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), TRANSIT)
+def test_the_country_reached_is_the_destination(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
+
+
+# Near misses: with no country reached named, the place they head for is the destination.
+HEADING_ONLY = [
+    (
+        "Around 6,000 Venezuelans left the country last month, most of them heading to Colombia.",
+        {(E, "VE", "CO", 6000, "approx", None)},
+    ),
+    (
+        "Some 2,000 Nicaraguans fled on Sunday, bound for Costa Rica.",
+        {(E, "NI", "CR", 2000, "approx", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), HEADING_ONLY)
+def test_with_no_country_reached_the_goal_is_the_destination(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
