@@ -173,13 +173,83 @@ def _cue_destination(
     return min(found, key=lambda f: f[:3])[3] if found else None
 
 
+# a host before its share of a count: "Germany hosted the most, with 1.2 million", "Poland with"
+_HOST_WITH = re.compile(r"(?i)^(?:\s+[\w-]+){0,4}?,?\s+with\s+$")
+# a host after a count whose verb is not repeated: "98,000 entered Kazakhstan, 66,000 Georgia"
+_ELIDED_HOST = re.compile(r"\s*(?:,|\.|;|\s+and\b|\s+or\b|$)")
+
+
+def _share_destination(
+    s: Sentence, lex: Lexicon, amount: Amount, clause: Span, origin: str, amounts: list[Amount]
+) -> tuple[bool, str | None]:
+    """Per-host shares of one count ("went to Kazakhstan, 20,000 to Georgia", "Germany
+    hosted the most, with 1.2 million, followed by Poland with 980,000"): each figure's own
+    host, named just before it or after it and before the next figure; the first figure, a
+    total, takes no host of a later share. (True, code) when that decides, else (False, None)."""
+    if len(amounts) < 2:
+        return False, None
+    i = amounts.index(amount)
+    prev_end = amounts[i - 1].end if i else clause[0]
+    next_start = amounts[i + 1].start if i + 1 < len(amounts) else clause[1]
+    code = _host_before(s, amount, prev_end, origin)
+    if code or i:
+        code = code or _host_after(s, lex, amount, next_start, origin)
+        return code is not None, code
+    ends = [*(a.start for a in amounts[2:]), clause[1]]
+    if any(
+        _host_before(s, a, prev.end, origin) or _host_after(s, lex, a, end, origin, near=True)
+        for prev, a, end in zip(amounts, amounts[1:], ends, strict=False)
+    ):
+        return True, _cue_destination(s, lex, (clause[0], next_start), origin)
+    return False, None
+
+
+# a share's host right after its figure: "20,000 to Georgia", "1.5 million of them in Poland"
+_SHARE_GAP = re.compile(r"(?i)\s+(?:[\w-]+\s+){0,2}?(?:to|in|into)\s+(?:the\s+)?")
+
+
+def _host_before(s: Sentence, amount: Amount, start: int, origin: str) -> str | None:
+    """A share's host before its figure: "Poland with 980,000", "Georgia 100,000"."""
+    host = [m for m in s.mentions if start <= m.start and m.end <= amount.start]
+    if host and host[-1].form == "name" and host[-1].code != origin:
+        gap = s.text[host[-1].end : amount.start]
+        if _HOST_GAP.match(gap) or _HOST_WITH.match(gap):
+            return host[-1].code
+    return None
+
+
+def _host_after(
+    s: Sentence, lex: Lexicon, amount: Amount, end: int, origin: str, near: bool = False
+) -> str | None:
+    """A share's host after its figure, before the next one: "20,000 to Georgia", "66,000
+    Georgia"; `near`: only right beside the figure."""
+    after = s.mentions_in(amount.end, end)
+    if not after:
+        return None
+    gap = s.text[amount.end : after[0].start]
+    if after[0].form == "name" and after[0].code != origin and not gap.strip():
+        return after[0].code if _ELIDED_HOST.match(s.text, after[0].end) else None
+    if near and not _SHARE_GAP.fullmatch(gap):
+        return None
+    return _cue_destination(s, lex, (amount.end, end), origin, amount.end)
+
+
 def _destination(
-    s: Sentence, lex: Lexicon, ctx: Context, amount: Amount, clause: Span, origin: str
+    s: Sentence,
+    lex: Lexicon,
+    ctx: Context,
+    amount: Amount,
+    clause: Span,
+    origin: str,
+    amounts: list[Amount],
 ) -> str | None:
     host = [m for m in s.mentions if m.end <= amount.start and m.form == "name"]
     if host and _HOST_GAP.match(s.text[host[-1].end : amount.start]) and host[-1].code != origin:
         return host[-1].code
-    code = _cue_destination(s, lex, clause, origin, amount.start)
+    shared, code = _share_destination(s, lex, amount, clause, origin, amounts)
+    if shared and code:
+        return code
+    code = code if shared else _cue_destination(s, lex, clause, origin, amount.start)
     if code:
         return code
     for m in s.mentions:
@@ -222,11 +292,12 @@ def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> lis
     if blocked(s, lex, at, (at, at + len(trigger.group(0)))):
         return []
     found: list[Finding] = []
-    for amount in _clause_amounts(s, clause):
+    amounts = _clause_amounts(s, clause)
+    for amount in amounts:
         origin = _origin(s, lex, ctx, amount, clause)
         if origin is None or origin == "EU":
             continue
-        destination = _destination(s, lex, ctx, amount, clause, origin)
+        destination = _destination(s, lex, ctx, amount, clause, origin, amounts)
         if found and _OF_WHOM.match(s.text, amount.end):  # "400,000 ..., 100,000 of whom stayed"
             destination = destination or found[-1].event.counterpart
         cues = [f"trigger: {trigger.group(0)}", f"from: {origin}", f"to: {destination}"]

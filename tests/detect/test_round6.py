@@ -128,3 +128,79 @@ def test_with_no_country_reached_the_goal_is_the_destination(
     summary: str, expected: set[tuple[object, ...]]
 ) -> None:
     check("", summary, expected)
+
+
+# Per-host shares of one count: each figure goes to the host named beside it ("20,000 to
+# Georgia", "Poland with 980,000", "66,000 Georgia" with the verb not repeated); the total
+# before them takes no share's host.
+SHARES = [
+    (
+        "More than 50,000 Russians went to Kazakhstan, 20,000 to Georgia.",
+        {(E, "RU", "KZ", 50000, "at_least", None), (E, "RU", "GE", 20000, "exact", None)},
+    ),
+    (
+        "Some 98,000 Russians entered Kazakhstan, 66,000 Georgia and 20,000 Mongolia.",
+        {
+            (E, "RU", "KZ", 98000, "approx", None),
+            (E, "RU", "GE", 66000, "exact", None),
+            (E, "RU", "MN", 20000, "exact", None),
+        },
+    ),
+    (
+        "The UN counts 1.3 million Sudanese refugees in Chad, 600,000 in South Sudan and "
+        "500,000 in Egypt.",
+        {
+            (E, "SD", "TD", 1300000, "exact", None),
+            (E, "SD", "SS", 600000, "exact", None),
+            (E, "SD", "EG", 500000, "exact", None),
+        },
+    ),
+    (
+        "About 6 million Ukrainians have fled abroad, with 1.5 million in Poland and 1.1 million "
+        "in Germany.",
+        {
+            (E, "UA", None, 6000000, "approx", None),
+            (E, "UA", "PL", 1500000, "exact", None),
+            (E, "UA", "DE", 1100000, "exact", None),
+        },
+    ),
+    (
+        "Some 3.9 million Syrians are registered in the region. Turkey hosts the most, with 3.1 "
+        "million, followed by Lebanon with 800,000.",
+        {
+            (E, "SY", None, 3900000, "approx", None),
+            (E, "SY", "TR", 3100000, "exact", None),
+            (E, "SY", "LB", 800000, "exact", None),
+        },
+    ),
+    (
+        "About 40,000 Armenians have gone to Russia this year and 10,000 to France.",
+        {(E, "AM", "RU", 40000, "approx", None), (E, "AM", "FR", 10000, "exact", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), SHARES)
+def test_each_share_goes_to_its_own_host(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
+
+
+# Near misses: a second figure that restates the flow ("or 30,000 a month", "97,700 by the
+# official count") is no share, and shares the one host; going back or to a match is no move.
+NO_SHARES = [
+    (
+        "More than 1,000 Afghans a day, or 30,000 a month, are crossing into Iran.",
+        {(E, "AF", "IR", 1000, "at_least", None), (E, "AF", "IR", 30000, "exact", None)},
+    ),
+    (
+        "Almost 100,000 Russians, 97,700 by the official count, crossed into Kazakhstan.",
+        {(E, "RU", "KZ", 100000, "approx", None), (E, "RU", "KZ", 97700, "exact", None)},
+    ),
+    ("Some 20,000 Ukrainians went back to Ukraine in March.", set()),
+    ("Some 3,000 fans went to Georgia for the match.", set()),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), NO_SHARES)
+def test_a_restated_count_is_no_share(summary: str, expected: set[tuple[object, ...]]) -> None:
+    check("", summary, expected)
