@@ -6,7 +6,7 @@ import asyncio
 import importlib.util
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -32,12 +32,16 @@ def run_round(
     parse_threads: int = 1,
     batch: int = 50,
     store_group: int | None = None,
+    parse_pool: Executor | None = None,
 ) -> PollSummary:
-    """A round over every enabled feed, due or not, parsing in threads."""
+    """A round over every enabled feed, due or not, parsing in threads (or in `parse_pool`)."""
     extra: dict[str, Any] = {} if store_group is None else {"store_group": store_group}
 
     async def run() -> PollSummary:
-        with ThreadPoolExecutor(parse_threads) as parse, ThreadPoolExecutor(1) as store:
+        with (
+            parse_pool or ThreadPoolExecutor(parse_threads) as parse,
+            ThreadPoolExecutor(1) as store,
+        ):
             async with Fetcher(limits or FetchLimits(total_timeout=10)) as fetcher:
                 poller = PollRound(
                     engine=engine,

@@ -7,20 +7,28 @@ in which a few feeds changed parses them here, in one thread, and never pays for
 a round with many changed feeds (the first poll of a large list) starts them as soon as the
 bytes waiting to be parsed exceed what this thread gets through while they start. Once
 started, the workers stay for the life of the pool.
+
+A worker that dies (killed by the kernel for memory, or a crash in a parser) breaks its
+whole process pool and fails every job it held. The pool is then replaced at once, and each
+job it failed runs again alone in a quarantine worker: the jobs that merely shared the pool
+succeed, and only the one that kills a worker even alone fails (the round records it as
+that feed's parse error, and the feed backs off).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # What the parse thread gets through (about 1.4 MB/s) in the time workers take to start.
 INLINE_BACKLOG_BYTES = 1_000_000
@@ -84,6 +92,9 @@ class ParsePool(Executor):
         self._processes: Executor | None = None
         self._waiting_bytes = 0  # submitted to the thread and not finished
         self._lock = threading.Lock()
+        self._quarantine = ThreadPoolExecutor(1, thread_name_prefix="parse-quarantine")
+        self._quarantine_worker: Executor | None = None
+        self.replaced_workers = 0  # how often a dead worker's pool was replaced
 
     @property
     def started_workers(self) -> bool:
@@ -95,9 +106,14 @@ class ParsePool(Executor):
             if self._processes is None and self.workers > 0:
                 if self._waiting_bytes + weight > self.inline_backlog_bytes:
                     self._processes = self._start_workers(self.workers)
-            if self._processes is not None:
-                return self._processes.submit(fn, *args, **kwargs)
-            self._waiting_bytes += weight
+            processes = self._processes
+            if processes is None:
+                self._waiting_bytes += weight
+        if processes is not None:
+            outer: Future[T] = Future()
+            outer.set_running_or_notify_cancel()
+            self._run_in_workers(processes, outer, fn, args, kwargs)
+            return outer
         future = self._inline.submit(fn, *args, **kwargs)
         future.add_done_callback(lambda _: self._finished(weight))
         return future
@@ -106,9 +122,69 @@ class ParsePool(Executor):
         with self._lock:
             self._waiting_bytes -= weight
 
+    def _run_in_workers(
+        self,
+        processes: Executor,
+        outer: Future[T],
+        fn: Callable[..., T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        def retry_alone() -> None:
+            self._replace(processes)
+            try:
+                self._quarantine.submit(self._run_alone, outer, fn, args, kwargs)
+            except RuntimeError as exc:  # shutting down
+                outer.set_exception(BrokenExecutor(f"no parse worker left: {exc}"))
+
+        def settle(inner: Future[T]) -> None:
+            if isinstance(inner.exception(), BrokenExecutor):
+                retry_alone()
+            else:
+                _copy(inner, outer)
+
+        try:
+            processes.submit(fn, *args, **kwargs).add_done_callback(settle)
+        except BrokenExecutor:  # broken before this job reached it
+            retry_alone()
+
+    def _replace(self, broken: Executor) -> None:
+        with self._lock:
+            if self._processes is not broken:
+                return  # another job of the same pool saw it first
+            self._processes = self._start_workers(self.workers)
+            self.replaced_workers += 1
+        log.warning("a parse worker died; its pool was replaced and its jobs run again alone")
+        broken.shutdown(wait=False)
+
+    def _run_alone(
+        self, outer: Future[T], fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """One suspect at a time, in a worker of its own: a job that kills even that worker
+        fails; one that only shared a pool with such a job gets its result."""
+        if self._quarantine_worker is None:
+            self._quarantine_worker = self._start_workers(1)
+        inner = self._quarantine_worker.submit(fn, *args, **kwargs)
+        if isinstance(inner.exception(), BrokenExecutor):  # waits for it
+            self._quarantine_worker.shutdown(wait=False)
+            self._quarantine_worker = None
+        _copy(inner, outer)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._inline.shutdown(wait, cancel_futures=cancel_futures)
+        self._quarantine.shutdown(wait, cancel_futures=cancel_futures)
         with self._lock:
-            processes = self._processes
-        if processes is not None:
-            processes.shutdown(wait, cancel_futures=cancel_futures)
+            pools = [self._processes, self._quarantine_worker]
+        for pool in pools:
+            if pool is not None:
+                pool.shutdown(wait, cancel_futures=cancel_futures)
+
+
+def _copy(source: Future[T], target: Future[T]) -> None:
+    """A finished future's outcome onto another."""
+    if source.cancelled():
+        target.set_exception(BrokenExecutor("the parse job was cancelled"))
+    elif (error := source.exception()) is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())

@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -173,9 +173,13 @@ class PollRound:
         if result.body is None or result.content_hash == feed.content_hash:
             return _Unchanged(feed, result)
         loop = asyncio.get_running_loop()
-        parsed = await loop.run_in_executor(
-            self.parse_pool, parse_and_detect, result.body, result.url
-        )
+        try:
+            parsed = await loop.run_in_executor(
+                self.parse_pool, parse_and_detect, result.body, result.url
+            )
+        except BrokenExecutor:
+            message = "the parser process died on this feed (out of memory?)"
+            return _Failed(feed, "parse", message, None, result.status)
         if parsed.feed is None:
             return _Failed(feed, "parse", parsed.error or "not a feed", None, result.status)
         return _Parsed(feed, result, parsed)

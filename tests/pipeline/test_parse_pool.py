@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
-from concurrent.futures import Executor
+import time
+from concurrent.futures import BrokenExecutor, Executor
 
 import pytest
 
@@ -23,6 +25,15 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 def where(body: bytes) -> tuple[int, str]:
     """The process and thread a job ran in (top level, so a worker process can run it)."""
     return os.getpid(), threading.current_thread().name
+
+
+def die_on_poison(body: bytes) -> int:
+    """Kills its worker outright (as the kernel's OOM killer would) when the body says so;
+    otherwise takes a moment, so that other jobs share the pool with it."""
+    if body == b"poison":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.2)
+    return len(body)
 
 
 class CountingStarter:
@@ -106,3 +117,25 @@ def test_on_a_single_cpu_the_default_is_no_worker_processes() -> None:
     )
     cpus = len(os.sched_getaffinity(0))
     assert free.stdout.split() == [str(cpus), str(cpus if cpus > 1 else 0)], free.stderr
+
+
+def test_a_dead_worker_fails_only_its_own_job_and_the_pool_goes_on() -> None:
+    with ParsePool(2, inline_backlog_bytes=0) as pool:
+        bystanders = [pool.submit(die_on_poison, b"x" * n) for n in range(1, 6)]
+        poison = pool.submit(die_on_poison, b"poison")
+        more = [pool.submit(die_on_poison, b"y" * n) for n in range(1, 4)]
+        assert [f.result(timeout=60) for f in bystanders] == [1, 2, 3, 4, 5]
+        assert [f.result(timeout=60) for f in more] == [1, 2, 3]
+        with pytest.raises(BrokenExecutor):
+            poison.result(timeout=60)
+        assert pool.replaced_workers == 1
+        assert pool.submit(die_on_poison, b"after").result(timeout=60) == 5
+
+
+def test_a_pool_broken_between_jobs_is_replaced_before_the_next_one() -> None:
+    with ParsePool(1, inline_backlog_bytes=0) as pool:
+        assert pool.submit(die_on_poison, b"ok").result(timeout=60) == 2
+        with pytest.raises(BrokenExecutor):
+            pool.submit(die_on_poison, b"poison").result(timeout=60)
+        results = [pool.submit(die_on_poison, b"z" * n) for n in (1, 2)]
+        assert [f.result(timeout=60) for f in results] == [1, 2]

@@ -3,7 +3,11 @@ feeds stored together end as they would one by one, and a group commits all or n
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -155,3 +159,21 @@ def test_a_group_commits_all_or_nothing(engine: sa.Engine, farm: Any) -> None:
     assert stored == polled  # each feed: its entries and its schedule, or neither
     assert len(polled) < FEEDS
     assert EventKind.EMIGRATION not in kinds
+
+
+def kill_self() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_parse_pool_that_died_fails_the_feeds_not_the_round(engine: sa.Engine, farm: Any) -> None:
+    add_feeds(engine, farm)
+    farm.reset()
+    broken = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"))
+    with pytest.raises(BrokenExecutor):
+        broken.submit(kill_self).result(timeout=60)
+    summary = run_round(engine, clock=now, batch=500, parse_pool=broken)
+    assert summary.feeds == FEEDS and summary.new_entries == 0
+    assert summary.error_codes == {"parse": FEEDS}
+    with transaction(engine, readonly=True) as s:
+        listed = feeds.list_feeds(s)
+    assert all(f.error_count == 1 and "parser process died" in (f.last_error or "") for f in listed)
