@@ -78,6 +78,9 @@ class Context:
     historical: bool = False
     subject: str | None = None  # the state the item first speaks of as an actor
     resolved: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Congo": ("CD",)
+    # the last count of people of no stated nationality: its event (if any), its destination
+    total: tuple[Finding | None, str | None] | None = None
+    withdrawn: list[Finding] = field(default_factory=list)  # a total found to be mixed later
 
     def earlier(self) -> tuple[str, ...]:
         """Countries named so far, most named first, then most recent."""

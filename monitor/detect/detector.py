@@ -63,13 +63,15 @@ def _findings(parts: list[tuple[str, bool]], published: date | None, lex: Lexico
         kinds = set(kinds_for(found_roles, lex))
         if ctx.origin and "emigration_weak" in found_roles:  # "crossed" alone, in a refugee story
             kinds.add(EventKind.EMIGRATION.value)
-        if ctx.flow and "figure_follow" in found_roles:  # "On Friday the figure was 7,000."
+        if (ctx.flow or ctx.total) and "figure_follow" in found_roles:  # "the figure was 7,000"
             kinds.add(EventKind.EMIGRATION.value)
         sentence = read_sentence(text, lex, ctx, published, is_title, full=bool(kinds))
         for kind, rule in _RULES:
             if kind in kinds:
                 found.extend(rule(sentence, lex, ctx))
         ctx.remember(sentence)
+    if ctx.withdrawn:  # totals later broken down by nationality: of mixed origins
+        found = [f for f in found if not any(f is w for w in ctx.withdrawn)]
     return found
 
 

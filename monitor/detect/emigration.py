@@ -156,21 +156,28 @@ def _cue_destination(
     cue = _ends(lex.language, "destination_cue_before")
     may_cue = s.may("destination_cue_before")
     mentions = s.mentions_in(*clause)
-    found: list[tuple[bool, bool, int, str | None]] = []
+    found: list[tuple[bool, int, int, str | None]] = []  # anaphor, distance, start, code
     for i, m in enumerate(mentions):
         code = pick(m, (origin,))
         if code is None or code == origin or m.form == "group":
             continue
         if _BACKGROUND.search(s.text[max(0, m.start - 30) : m.start]):
             continue  # "since the war in Ukraine began": where the war is, not where people go
-        onward = _ONWARD.search(s.text[max(0, m.start - 45) : m.start]) is not None
         if re.match(r"\s+border", s.text[m.end : m.end + 8]):
-            found.append((onward, m.form == "anaphor", abs(m.start - near), code))
+            found.append((m.form == "anaphor", abs(m.start - near), m.start, code))
         elif m.form != "demonym" and may_cue and cue.search(s.text[max(0, m.start - 30) : m.start]):
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             many = nxt is not None and _MORE_PLACES.match(s.text[m.end : nxt.start])
-            found.append((onward, m.form == "anaphor", abs(m.start - near), None if many else code))
-    return min(found, key=lambda f: f[:3])[3] if found else None
+            found.append(
+                (m.form == "anaphor", abs(m.start - near), m.start, None if many else code)
+            )
+    if len(found) > 1:  # a place on the way on comes last
+        return min(found, key=lambda f: (_onward(s, f[2]), *f[:2]))[3]
+    return found[0][3] if found else None
+
+
+def _onward(s: Sentence, start: int) -> bool:
+    return _ONWARD.search(s.text[max(0, start - 45) : start]) is not None
 
 
 # a host before its share of a count: "Germany hosted the most, with 1.2 million", "Poland with"
@@ -180,7 +187,12 @@ _ELIDED_HOST = re.compile(r"\s*(?:,|\.|;|\s+and\b|\s+or\b|$)")
 
 
 def _share_destination(
-    s: Sentence, lex: Lexicon, amount: Amount, clause: Span, origin: str, amounts: list[Amount]
+    s: Sentence,
+    lex: Lexicon,
+    amount: Amount,
+    clause: Span,
+    origin: str | None,
+    amounts: list[Amount],
 ) -> tuple[bool, str | None]:
     """Per-host shares of one count ("went to Kazakhstan, 20,000 to Georgia", "Germany
     hosted the most, with 1.2 million, followed by Poland with 980,000"): each figure's own
@@ -208,7 +220,7 @@ def _share_destination(
 _SHARE_GAP = re.compile(r"(?i)\s+(?:[\w-]+\s+){0,2}?(?:to|in|into)\s+(?:the\s+)?")
 
 
-def _host_before(s: Sentence, amount: Amount, start: int, origin: str) -> str | None:
+def _host_before(s: Sentence, amount: Amount, start: int, origin: str | None) -> str | None:
     """A share's host before its figure: "Poland with 980,000", "Georgia 100,000"."""
     host = [m for m in s.mentions if start <= m.start and m.end <= amount.start]
     if host and host[-1].form == "name" and host[-1].code != origin:
@@ -219,7 +231,7 @@ def _host_before(s: Sentence, amount: Amount, start: int, origin: str) -> str | 
 
 
 def _host_after(
-    s: Sentence, lex: Lexicon, amount: Amount, end: int, origin: str, near: bool = False
+    s: Sentence, lex: Lexicon, amount: Amount, end: int, origin: str | None, near: bool = False
 ) -> str | None:
     """A share's host after its figure, before the next one: "20,000 to Georgia", "66,000
     Georgia"; `near`: only right beside the figure."""
@@ -240,7 +252,7 @@ def _destination(
     ctx: Context,
     amount: Amount,
     clause: Span,
-    origin: str,
+    origin: str | None,
     amounts: list[Amount],
 ) -> str | None:
     host = [m for m in s.mentions if m.end <= amount.start and m.form == "name"]
@@ -255,7 +267,9 @@ def _destination(
     for m in s.mentions:
         after = s.text[m.end : m.end + 40]
         named = m.form == "name" and _REPORTER.match(after) is not None
-        officials = m.form == "demonym" and m.end <= amount.start and _HOST_OFFICIALS.match(after)
+        officials = m.form == "demonym" and _HOST_OFFICIALS.match(after) is not None
+        if officials and m.end > amount.start:  # "..., Italian officials said": arrivals only
+            officials = s.has(lex, "arrival_verb", s.text[amount.end : m.start])
         if m.code != origin and (named or officials):
             return m.code
     text = s.text[clause[0] : clause[1]]
@@ -283,6 +297,63 @@ def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
     ]
 
 
+# a count broken down by nationality: "8,000 of them Venezuelans", "including 47,000 Sudanese",
+# "Of those, 1,100 were Tunisians", "the rest, some 90,000, are Lebanese", "among them"
+_BREAKDOWN = re.compile(
+    r"(?i)\b(?:of\s+(?:them|those|these|whom)|among\s+(?:them|those|these|whom)|including"
+    r"|the\s+(?:rest|others|remainder))\b"
+)
+# the people of a share named after its figure: "of them Venezuelans", "were Tunisians", ", are"
+_SHARE_PEOPLE = re.compile(
+    r"(?i),?\s+(?:(?P<of>of\s+(?:them|those|these|whom))\s+)?(?:(?P<be>are|were|was)\s+)?"
+    r"(?:(?:all|mostly|mainly|ethnic)\s+)?"
+)
+_INCLUDING = re.compile(r"(?i)\b(?:including|among\s+(?:them|whom))\s+$")
+
+
+def _nationals(s: Sentence, lex: Lexicon, m: Mention) -> bool:
+    """`m` names a people: "Venezuelans", "Sudanese refugees", "Myanmar nationals"."""
+    if m.form == "name":
+        return _names_people(s, m)
+    if m.form != "demonym":
+        return False
+    return m.text.endswith(("s", "ese")) or s.has(lex, "people_nouns", s.text[m.end : m.end + 25])
+
+
+def _own_people(s: Sentence, lex: Lexicon, amount: Amount) -> Mention | None:
+    """The nationality a figure's own words give it: "12,000 Sudanese", "5,000 Myanmar
+    nationals"; none for "12,000 people" or "12,000 migrants from Sudan"."""
+    m = _np_origin(s, amount)
+    return m if m is not None and _nationals(s, lex, m) else None
+
+
+def _share_people(s: Sentence, lex: Lexicon, amount: Amount, total: bool) -> Mention | None:
+    """The nationality of a figure that is part of a total: "8,000 of them Venezuelans",
+    "including 47,000 Sudanese"; with `total` (a total was counted just before) also "1,100
+    were Tunisians", "some 90,000, are Lebanese", "60,000 Sudanese refugees are among them"."""
+    after = [m for m in s.mentions if amount.end <= m.start <= amount.end + 40]
+    for m in after[:1]:
+        gap = _SHARE_PEOPLE.fullmatch(s.text, amount.end, m.start)
+        if gap and (gap.group("of") or total and gap.group("be")) and _nationals(s, lex, m):
+            return m
+    own = _own_people(s, lex, amount)
+    if own and _INCLUDING.search(s.text[max(0, amount.start - 16) : amount.start]):
+        return own
+    if own and total and _BREAKDOWN.search(s.text):
+        return own
+    return None
+
+
+def _broken_down(s: Sentence, lex: Lexicon, start: int) -> bool:
+    """Whether `s` after `start` breaks a count down by nationality, with figures or not
+    ("8,000 of them Venezuelans", "About 70 percent of them are Syrians")."""
+    for marker in _BREAKDOWN.finditer(s.text, start):
+        near = [m for m in s.mentions if marker.start() - 40 <= m.start <= marker.end() + 40]
+        if any(m.start >= start and _nationals(s, lex, m) for m in near):
+            return True
+    return False
+
+
 def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> list[Finding]:
     text = s.text[clause[0] : clause[1]]
     trigger = _search(s, lex, "emigration_move", text) or _search(s, lex, "emigration_static", text)
@@ -293,17 +364,34 @@ def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> lis
         return []
     found: list[Finding] = []
     amounts = _clause_amounts(s, clause)
-    for amount in amounts:
-        origin = _origin(s, lex, ctx, amount, clause)
+    for i, amount in enumerate(amounts):
+        share = _share_people(s, lex, amount, total=i > 0) if i else None
+        own = share or _own_people(s, lex, amount)
+        if (
+            own is None
+            and (  # a total of mixed nationalities
+                _broken_down(s, lex, amount.end)
+                or any(_share_people(s, lex, b, total=True) for b in amounts[i + 1 :])
+            )
+        ):
+            destination = _destination(s, lex, ctx, amount, clause, None, amounts)
+            ctx.total = (None, destination)
+            continue
+        origin = pick(share) if share else _origin(s, lex, ctx, amount, clause)
         if origin is None or origin == "EU":
+            if own is None:
+                ctx.total = (None, _destination(s, lex, ctx, amount, clause, None, amounts))
             continue
         destination = _destination(s, lex, ctx, amount, clause, origin, amounts)
+        if share and destination == origin:  # "of them South Sudanese" into South Sudan: home
+            continue
         if found and _OF_WHOM.match(s.text, amount.end):  # "400,000 ..., 100,000 of whom stayed"
             destination = destination or found[-1].event.counterpart
         cues = [f"trigger: {trigger.group(0)}", f"from: {origin}", f"to: {destination}"]
-        found.append(
-            make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount=amount)
-        )
+        finding = make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount=amount)
+        found.append(finding)
+        if own is None:  # a count of people of no stated nationality: it may be broken down
+            ctx.total = (finding, destination)
     return found
 
 
@@ -340,8 +428,36 @@ def _follow_up(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
     ]
 
 
+def _shares(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding] | None:
+    """The sentence after a count of people of no stated nationality, when it breaks that
+    count down by nationality ("Of those, 1,100 were Tunisians"; "70 percent of them are
+    Syrians; the rest, some 90,000, are Lebanese"): the total was of mixed origins, so it is
+    withdrawn; each nationality's figure is an event to the total's destination."""
+    total, ctx.total = ctx.total, None
+    if total is None or not _broken_down(s, lex, 0):
+        return None
+    finding, destination = total
+    if finding is not None:
+        ctx.withdrawn.append(finding)
+    found = []
+    for amount in s.amounts:
+        people = _share_people(s, lex, amount, total=True) if amount.people else None
+        if people is None or amount.baseline or pick(people) in (None, destination):
+            continue
+        origin = pick(people) or ""
+        cues = [f"share of: {finding.event.evidence[:60] if finding else destination}"]
+        cues += [f"from: {origin}", f"to: {destination}"]
+        found.append(make_finding(EventKind.EMIGRATION, origin, s, cues, destination, amount))
+    return found
+
+
 def find_emigration(s: Sentence, lex: Lexicon, ctx: Context) -> list[Finding]:
     """Emigration flows and stocks stated in `s`; remembers origin and destination."""
+    shares = _shares(s, lex, ctx)
+    if shares:
+        last = shares[-1].event
+        ctx.flow = (last.country, last.counterpart)
+        return shares
     if not (s.has(lex, "emigration_move", s.text) or s.has(lex, "emigration_static", s.text)):
         return _follow_up(s, lex, ctx)
     found = []

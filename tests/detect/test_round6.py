@@ -204,3 +204,72 @@ NO_SHARES = [
 @pytest.mark.parametrize(("summary", "expected"), NO_SHARES)
 def test_a_restated_count_is_no_share(summary: str, expected: set[tuple[object, ...]]) -> None:
     check("", summary, expected)
+
+
+# A count of people of no stated nationality that the item breaks down by nationality ("8,000
+# of them Venezuelans", "Of those, 1,100 were Tunisians", "the rest, some 9,000, are Lebanese")
+# is of mixed origins: no event; each nationality's own figure is one, to the total's host.
+SUBSETS = [
+    (
+        "Some 12,000 people fled to Colombia last week, 8,000 of them Venezuelans.",
+        {(E, "VE", "CO", 8000, "exact", None)},
+    ),
+    (
+        "About 9,000 migrants reached Panama in May, 5,000 of them Venezuelans and 1,200 "
+        "Ecuadorians.",
+        {(E, "VE", "PA", 5000, "exact", None), (E, "EC", "PA", 1200, "exact", None)},
+    ),
+    (
+        "Of the 40,000 people who entered Uganda this year, about 22,000 are Congolese "
+        "refugees, officials said.",
+        {(E, "CD", "UG", 22000, "approx", None)},
+    ),
+    (
+        "More than 1,800 migrants landed in Malta last month. Of those, 700 were Libyans who "
+        "sailed from Zuwara.",
+        {(E, "LY", "MT", 700, "exact", None)},
+    ),
+    (
+        "Some 60,000 people have crossed from Armenia into Georgia this month. Half of them are "
+        "Georgians going home; the rest, some 30,000, are Armenians.",
+        {(E, "AM", "GE", 30000, "approx", None)},
+    ),
+    (
+        "About 15,000 people fled to Kenya last week. Some 11,000 of them were Somalis.",
+        {(E, "SO", "KE", 11000, "approx", None)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), SUBSETS)
+def test_a_total_broken_down_by_nationality_is_mixed(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
+
+
+# Near misses: a total of one nationality keeps its count, whatever its parts ("of them
+# women"); a breakdown that is no nationality leaves a total alone; shares of no figure only
+# make the total mixed.
+NOT_SUBSETS = [
+    (
+        "About 12,000 Sudanese crossed into Chad last week, 8,000 of them women.",
+        {(E, "SD", "TD", 12000, "approx", None), (E, "SD", "TD", 8000, "exact", None)},
+    ),
+    (
+        "About 12,000 people fled Sudan to Chad last week. Some 8,000 of them were women.",
+        {(E, "SD", "TD", 12000, "approx", None)},
+    ),
+    (
+        "Some 400,000 Russians entered Kazakhstan in a month. About 100,000 of them remain.",
+        {(E, "RU", "KZ", 400000, "approx", None), (E, "RU", "KZ", 100000, "approx", None)},
+    ),
+    ("About 5,000 people crossed into Chad on Monday, 70 percent of them Sudanese.", set()),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), NOT_SUBSETS)
+def test_a_total_of_one_nationality_is_kept(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
