@@ -205,35 +205,68 @@ _CAUSE = re.compile(
 )
 
 
+_WITH = re.compile(r"(?i)\bwith\s+(?:the\s+)?(?:neighbou?ring\s+)?$")
+# a further party to the same act, later in the clause: "... and, two days later, with Bolivia",
+# "... and from Peruvians", "... and extended the ban to Italians"
+_AGAIN = re.compile(
+    r"(?i)[^,;.]{0,30}?\s+and\s*,?(?:[^,;]{1,40},\s*)?\s*(?:(?:later|then|also)\s+)?"
+    r"(?:(?:extend|expand|widen)\w*\s+(?:the|its|this|that)\s+\w+\s+)?(?:with|to|from|for)\s+"
+    r"(?:(?:all\s+)?(?:those|people|travell?ers|visitors|citizens|nationals|anyone)\s+"
+    r"(?:arriving\s+|coming\s+|travell?ing\s+)?from\s+)?(?:the\s+)?(?:neighbou?ring\s+)?"
+)
+
+
 def _counterparts(s: Sentence, action: _Action, actors: list[str]) -> list[str]:
     start, end = s.clause_at(action.start)
     cause = _CAUSE.search(s.text, action.end, end)
     end = cause.start() if cause else end
     inside = [m for m in s.mentions if start <= m.start < end and m.form != "region"]
     for i, m in enumerate(inside):
-        gap = s.text[max(start, m.start - 10) : m.start]
-        if re.search(r"\bwith\s+(?:the\s+)?$", gap) and m.start > action.start:
-            return [c for x in following_list(inside, i, s.text) for c in x.codes]
+        gap = s.text[max(start, m.start - 25) : m.start]
+        if _WITH.search(gap) and m.start > action.start:
+            return _with_more(s, inside, i, actors)
         if re.search(r"\bbetween\s+(?:the\s+)?$", gap):
             pair = [c for x in following_list(inside, i, s.text) for c in x.codes]
             return [c for c in pair if c not in actors][:1]
     for m in inside:
         if _BORDER_AFTER.match(s.text, m.end) and m.code not in actors:
             return [m.code]
-    for m in inside:
-        if m.start < action.start or m.code in actors:
-            continue
-        before = s.text[max(start, m.start - 40) : m.start]
-        if m.form == "demonym" and not re.search(r"\bexcept\s+(?:for\s+)?$", before):
-            return [m.code]
-        if m.form == "name" and (
-            _TRAVELLERS_FROM.search(before)
-            or _PEOPLE_NOUN.match(s.text, m.end)  # "Myanmar nationals"
-            or m.end <= action.end
-            and re.search(r"(?i)\b(?:from|into)\s+(?:the\s+)?$", before)
-        ):
-            return [m.code]
+    for i, m in enumerate(inside):
+        if m.start >= action.start and m.code not in actors and _people_concerned(s, action, m):
+            return _with_more(s, inside, i, actors)
     return []
+
+
+def _people_concerned(s: Sentence, action: _Action, m: Mention) -> bool:
+    """`m` names the people barred: "Russian tourists", "travellers from China", "Myanmar
+    nationals", "entry from Belarus"."""
+    start, _ = s.clause_at(action.start)
+    before = s.text[max(start, m.start - 40) : m.start]
+    if m.form == "demonym":
+        return not re.search(r"\bexcept\s+(?:for\s+)?$", before)
+    return m.form == "name" and bool(
+        _TRAVELLERS_FROM.search(before)
+        or _PEOPLE_NOUN.match(s.text, m.end)  # "Myanmar nationals"
+        or m.end <= action.end
+        and re.search(r"(?i)\b(?:from|into)\s+(?:the\s+)?$", before)
+    )
+
+
+def _with_more(s: Sentence, inside: list[Mention], i: int, actors: list[str]) -> list[str]:
+    """The counterparts listed from `inside[i]` ("from Benin and Nigeria"), and those of the
+    same kind the clause adds later ("... and, from Monday, with Bolivia")."""
+    found: list[str] = []
+    while True:
+        group = following_list(inside, i, s.text)
+        found += [c for x in group for c in x.codes if c not in actors and c not in found]
+        i = inside.index(group[-1]) + 1
+        if i >= len(inside):
+            return found
+        m = inside[i]
+        if m.form not in ("name", "demonym") or not _AGAIN.fullmatch(
+            s.text, group[-1].end, m.start
+        ):
+            return found
 
 
 # the people concerned: "to Chile", "for Peru", "travellers from China", "who have been in Brazil"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detect.test_classes import B, C, E, check
+from tests.detect.test_classes import B, C, E, R, check
 
 # "Congo" alone names either state: the item's other words decide (DRC, Kinshasa, Goma, the
 # Kivus: CD; Republic of Congo, Brazzaville, Pointe-Noire: CG), for "Congolese" as well.
@@ -270,6 +270,72 @@ NOT_SUBSETS = [
 
 @pytest.mark.parametrize(("summary", "expected"), NOT_SUBSETS)
 def test_a_total_of_one_nationality_is_kept(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
+
+
+# Every party an act names is a counterpart: a list ("travellers from Benin and Nigeria"), and
+# a party of the same kind added later in the clause ("and, two days later, with Bolivia", "and
+# from Peruvians from April", "and extended the ban to Italians"), or after a quoted source
+# ("..., the ministry said on Monday, with neighbouring Afghanistan").
+SPREAD = [
+    (
+        "Niger closed its border on Wednesday to all travellers from Benin and Nigeria.",
+        {(B, "NE", "BJ", None, None, R), (B, "NE", "NG", None, None, R)},
+    ),
+    (
+        "Peru closed its border with Ecuador and, two days later, with Bolivia.",
+        {(B, "PE", "EC", None, None, C), (B, "PE", "BO", None, None, C)},
+    ),
+    (
+        "Japan barred entry on Friday to travellers from China and, from next week, to those "
+        "arriving from South Korea.",
+        {(B, "JP", "CN", None, None, R), (B, "JP", "KR", None, None, R)},
+    ),
+    (
+        "Panama will require visas from Cuban citizens from June and from Haitians from July.",
+        {(B, "PA", "CU", None, None, R), (B, "PA", "HT", None, None, R)},
+    ),
+    (
+        "Fiji banned entry to Iranians on Saturday and extended the ban to Italians on Monday.",
+        {(B, "FJ", "IR", None, None, R), (B, "FJ", "IT", None, None, R)},
+    ),
+    (
+        "Uzbekistan has shut its frontier, the foreign ministry said on Monday, with neighbouring "
+        "Afghanistan.",
+        {(B, "UZ", "AF", None, None, C)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), SPREAD)
+def test_every_party_to_the_act_is_a_counterpart(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
+
+
+# Near misses: a state named in a second act of another kind, or as the cause, is no party.
+NOT_SPREAD = [
+    (
+        "Latvia closed its border with Belarus and held talks with Lithuania.",
+        {(B, "LV", "BY", None, None, C)},
+    ),
+    (
+        "Chad closed its border with Sudan on Thursday, the government said, citing fighting "
+        "near Libya.",
+        {(B, "TD", "SD", None, None, C)},
+    ),
+    (
+        "Kenya closed its border with Somalia and, a day later, sent troops to Ethiopia.",
+        {(B, "KE", "SO", None, None, C)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), NOT_SPREAD)
+def test_a_state_outside_the_act_is_no_counterpart(
     summary: str, expected: set[tuple[object, ...]]
 ) -> None:
     check("", summary, expected)
