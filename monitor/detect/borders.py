@@ -36,8 +36,13 @@ _OPEN_ADJECTIVE = re.compile(
     r"|remained|kept|keep|keeps|keeping)\s+$"
 )
 _BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:land\s+)?(?:border|frontier|crossing)")
-# "their border" is one border shared; "their borders" are each state's own
-_PAIR = re.compile(r"(?i)\b(?:between\b|their\s+(?:\w+\s+)?(?:common\s+|shared\s+)?border\b)")
+# "their border" is one border shared; "their borders" are each state's own; so is one named
+# crossing two states act on together ("Turkey and Armenia will reopen the Margara crossing")
+_PAIR = re.compile(
+    r"(?i)\b(?:between\b|their\s+(?:\w+\s+)?(?:common\s+|shared\s+)?border\b"
+    r"|the\s+(?:(?-i:[A-Z])[\w'’-]+\s+){1,3}(?:border\s+)?(?:crossing|checkpoint|border post)"
+    r"(?:\s+point)?\b(?!s))"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detect.test_classes import B, C, E, R, check
+from tests.detect.test_classes import RE, B, C, E, R, check
 
 # "Congo" alone names either state: the item's other words decide (DRC, Kinshasa, Goma, the
 # Kivus: CD; Republic of Congo, Brazzaville, Pointe-Noire: CG), for "Congolese" as well.
@@ -336,6 +336,56 @@ NOT_SPREAD = [
 
 @pytest.mark.parametrize(("summary", "expected"), NOT_SPREAD)
 def test_a_state_outside_the_act_is_no_counterpart(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
+
+
+# Two states acting together on one named crossing: it lies between them, so each is the
+# other's counterpart (as with "their border"); the verb or the one crossing gives the status.
+TWIN_ACTORS = [
+    (
+        "Turkey and Armenia will reopen the Margara crossing on Friday.",
+        {(B, "TR", "AM", None, None, RE), (B, "AM", "TR", None, None, RE)},
+    ),
+    (
+        "Uzbekistan and Tajikistan reopened the Oybek border crossing after a decade.",
+        {(B, "UZ", "TJ", None, None, RE), (B, "TJ", "UZ", None, None, RE)},
+    ),
+    (
+        "Kyrgyzstan and Kazakhstan closed the Ak-Zhol checkpoint on Monday.",
+        {(B, "KG", "KZ", None, None, R), (B, "KZ", "KG", None, None, R)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), TWIN_ACTORS)
+def test_two_states_at_one_named_crossing_face_each_other(
+    summary: str, expected: set[tuple[object, ...]]
+) -> None:
+    check("", summary, expected)
+
+
+# Near misses: their borders or several crossings are each state's own, and the people barred
+# stay the counterpart.
+NOT_TWINS = [
+    (
+        "Finland and Norway closed their borders on Friday.",
+        {(B, "FI", None, None, None, C), (B, "NO", None, None, None, C)},
+    ),
+    (
+        "Estonia and Latvia closed the Narva and Terehova crossings on Friday.",
+        {(B, "EE", None, None, None, R), (B, "LV", None, None, None, R)},
+    ),
+    (
+        "Estonia and Latvia closed the Koidula crossing to Russian tourists.",
+        {(B, "EE", "RU", None, None, R), (B, "LV", "RU", None, None, R)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("summary", "expected"), NOT_TWINS)
+def test_several_crossings_or_people_barred_are_no_twins(
     summary: str, expected: set[tuple[object, ...]]
 ) -> None:
     check("", summary, expected)
