@@ -301,7 +301,7 @@ def _clause_amounts(s: Sentence, clause: Span) -> list[Amount]:
 # "Of those, 1,100 were Tunisians", "the rest, some 90,000, are Lebanese", "among them"
 _BREAKDOWN = re.compile(
     r"(?i)\b(?:of\s+(?:them|those|these|whom)|among\s+(?:them|those|these|whom)|including"
-    r"|the\s+(?:rest|others|remainder))\b"
+    r"|the\s+(?:rest|others|remainder)|mostly|mainly|largely)\b"
 )
 # the people of a share named after its figure: "of them Venezuelans", "were Tunisians", ", are"
 _SHARE_PEOPLE = re.compile(

@@ -249,8 +249,8 @@ def test_a_total_broken_down_by_nationality_is_mixed(
 
 
 # Near misses: a total of one nationality keeps its count, whatever its parts ("of them
-# women"); a breakdown that is no nationality leaves a total alone; shares of no figure only
-# make the total mixed.
+# women", "many of them Hazaras"); a breakdown that is no nationality leaves a total alone;
+# shares of no figure ("70 percent of them", "mostly Tunisians and ...") only make it mixed.
 NOT_SUBSETS = [
     (
         "About 12,000 Sudanese crossed into Chad last week, 8,000 of them women.",
@@ -265,6 +265,15 @@ NOT_SUBSETS = [
         {(E, "RU", "KZ", 400000, "approx", None), (E, "RU", "KZ", 100000, "approx", None)},
     ),
     ("About 5,000 people crossed into Chad on Monday, 70 percent of them Sudanese.", set()),
+    ("Some 8,000 migrants reached Italy in June, mostly Tunisians and Egyptians.", set()),
+    (
+        "About 20,000 Afghans fled to Iran last month, many of them Hazaras.",
+        {(E, "AF", "IR", 20000, "approx", None)},
+    ),
+    (
+        "Some 14,000 Syrians, most of them Kurds, have crossed into Iraq since Sunday.",
+        {(E, "SY", "IQ", 14000, "approx", None)},
+    ),
 ]
 
 
