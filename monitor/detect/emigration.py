@@ -26,7 +26,8 @@ _HOST_GAP = re.compile(
     r"^(?:['’]s)?\s*(?:(?:has|have|had|now|already|registered|hosts|houses|hosted|housed|"
     r"received|is|was|hosting|sheltering|shelters|took|taken|in|welcomed|says|said|reports|currently|"
     r"still|also|officially|reportedly|"
-    r"reported|that|it|home|to|granted|given|gave|temporary|protection|asylum|refugee|status)\s+)*$",
+    r"reported|that|it|home|to|granted|given|gave|temporary|protection|asylum|refugee|status)\s+)*"
+    r"\(?$",  # "Kazakhstan (100,000)"
     re.IGNORECASE,
 )
 _OFFICIAL = re.compile(
@@ -354,30 +355,65 @@ def _broken_down(s: Sentence, lex: Lexicon, start: int) -> bool:
     return False
 
 
-def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> list[Finding]:
+_OF_THE = re.compile(r"(?i)\s+(?:out\s+)?of\s+(?:the\s+|a\s+total\s+of\s+)?")
+_MOVES_ON = re.compile(
+    r"(?i)\b(?:head\w*|mov\w*|travell?\w*|went|going|gone|continu\w*|press\w*)\s+on\b|\bonwards?\b"
+)
+
+
+def _whole_of(s: Sentence, lex: Lexicon, part: Amount, whole: Amount, clause: Span) -> bool:
+    """ "Venezuelans made up 8,000 of the 12,000 people who ...": `whole` counts people of
+    several nationalities, `part` one of them."""
+    if not _OF_THE.fullmatch(s.text, part.end, whole.start):
+        return False
+    return any(_nationals(s, lex, m) for m in s.mentions_in(clause[0], part.start))
+
+
+def _mixed(s: Sentence, lex: Lexicon, i: int, amounts: list[Amount], clause: Span) -> bool:
+    """The figure `amounts[i]`, of people of no stated nationality, is a total the sentence
+    breaks down by nationality."""
+    amount = amounts[i]
+    return (
+        _broken_down(s, lex, amount.end)
+        or any(_share_people(s, lex, b, total=True) for b in amounts[i + 1 :])
+        or i > 0
+        and _whole_of(s, lex, amounts[i - 1], amount, clause)
+    )
+
+
+def _moves_on(s: Sentence, amount: Amount, amounts: list[Amount], clause: Span) -> bool:
+    """A share that moves on from the destination ("3,000 of them heading on to Chile") leaves
+    it again: no event."""
+    i = amounts.index(amount)
+    end = amounts[i + 1].start if i + 1 < len(amounts) else clause[1]
+    return _MOVES_ON.search(s.text, amount.end, end) is not None
+
+
+def _clause_trigger(s: Sentence, lex: Lexicon, clause: Span) -> re.Match[str] | None:
+    """The words of the clause that move or host people, unless the clause states no fact."""
     text = s.text[clause[0] : clause[1]]
     trigger = _search(s, lex, "emigration_move", text) or _search(s, lex, "emigration_static", text)
     if trigger is None or s.has(lex, "blocker", text) or s.has(lex, "emigration_decoy", text):
-        return []
+        return None
     at = clause[0] + trigger.start()
-    if blocked(s, lex, at, (at, at + len(trigger.group(0)))):
+    return None if blocked(s, lex, at, (at, at + len(trigger.group(0)))) else trigger
+
+
+def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> list[Finding]:
+    trigger = _clause_trigger(s, lex, clause)
+    if trigger is None:
         return []
     found: list[Finding] = []
     amounts = _clause_amounts(s, clause)
     for i, amount in enumerate(amounts):
         share = _share_people(s, lex, amount, total=i > 0) if i else None
         own = share or _own_people(s, lex, amount)
-        if (
-            own is None
-            and (  # a total of mixed nationalities
-                _broken_down(s, lex, amount.end)
-                or any(_share_people(s, lex, b, total=True) for b in amounts[i + 1 :])
-            )
-        ):
-            destination = _destination(s, lex, ctx, amount, clause, None, amounts)
-            ctx.total = (None, destination)
+        if i and _moves_on(s, amount, amounts, clause):  # "3,000 of them heading on to Chile"
             continue
-        origin = pick(share) if share else _origin(s, lex, ctx, amount, clause)
+        if own is None and _mixed(s, lex, i, amounts, clause):  # a total of many nationalities
+            origin = None
+        else:
+            origin = pick(share) if share else _origin(s, lex, ctx, amount, clause)
         if origin is None or origin == "EU":
             if own is None:
                 ctx.total = (None, _destination(s, lex, ctx, amount, clause, None, amounts))

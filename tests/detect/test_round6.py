@@ -177,6 +177,10 @@ SHARES = [
         "About 40,000 Armenians have gone to Russia this year and 10,000 to France.",
         {(E, "AM", "RU", 40000, "approx", None), (E, "AM", "FR", 10000, "exact", None)},
     ),
+    (
+        "Belarusians went to Poland (45,000) and Lithuania (30,000), the survey found.",
+        {(E, "BY", "PL", 45000, "exact", None), (E, "BY", "LT", 30000, "exact", None)},
+    ),
 ]
 
 
@@ -186,7 +190,8 @@ def test_each_share_goes_to_its_own_host(summary: str, expected: set[tuple[objec
 
 
 # Near misses: a second figure that restates the flow ("or 30,000 a month", "97,700 by the
-# official count") is no share, and shares the one host; going back or to a match is no move.
+# official count") is no share, and shares the one host; going back or to a match is no move;
+# a share that moves on from the host ("heading on to Chile") leaves it again.
 NO_SHARES = [
     (
         "More than 1,000 Afghans a day, or 30,000 a month, are crossing into Iran.",
@@ -197,6 +202,10 @@ NO_SHARES = [
         {(E, "RU", "KZ", 100000, "approx", None), (E, "RU", "KZ", 97700, "exact", None)},
     ),
     ("Some 20,000 Ukrainians went back to Ukraine in March.", set()),
+    (
+        "Some 4,000 Venezuelans entered Peru, 3,000 of them heading on to Chile.",
+        {(E, "VE", "PE", 4000, "approx", None)},
+    ),
     ("Some 3,000 fans went to Georgia for the match.", set()),
 ]
 
@@ -237,6 +246,10 @@ SUBSETS = [
     (
         "About 15,000 people fled to Kenya last week. Some 11,000 of them were Somalis.",
         {(E, "SO", "KE", 11000, "approx", None)},
+    ),
+    (
+        "Eritreans made up 6,000 of the 9,500 people who crossed into Ethiopia in March.",
+        {(E, "ER", "ET", 6000, "exact", None)},
     ),
 ]
 
