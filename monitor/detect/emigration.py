@@ -419,7 +419,13 @@ def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> lis
                 ctx.total = (None, _destination(s, lex, ctx, amount, clause, None, amounts))
             continue
         destination = _destination(s, lex, ctx, amount, clause, origin, amounts)
-        if share and destination == origin:  # "of them South Sudanese" into South Sudan: home
+        if (
+            share
+            and destination == origin
+            or _part_of_last_count(s, trigger, ctx, amount, own, (origin, destination), found)
+        ):
+            # "of them South Sudanese" into South Sudan is home; "2,000 of them were moved to
+            # shelters" lies within the flow counted before
             continue
         if found and _OF_WHOM.match(s.text, amount.end):  # "400,000 ..., 100,000 of whom stayed"
             destination = destination or found[-1].event.counterpart
@@ -429,6 +435,35 @@ def _clause_events(s: Sentence, lex: Lexicon, ctx: Context, clause: Span) -> lis
         if own is None:  # a count of people of no stated nationality: it may be broken down
             ctx.total = (finding, destination)
     return found
+
+
+# people moved on inside the host country: "relocated 1,100 of them to other states"
+_RELOCATED = re.compile(
+    r"(?i)^(?:moved|relocated|transferred|taken|bused|bussed|flown|sent|resettled|dispersed)\b"
+)
+
+
+def _part_of_last_count(
+    s: Sentence,
+    trigger: re.Match[str],
+    ctx: Context,
+    amount: Amount,
+    own: Mention | None,
+    flow: tuple[str, str | None],
+    found: list[Finding],
+) -> bool:
+    """A figure "of them", in a later sentence, moved on within the host of the flow counted
+    before ("2,000 of them were moved to shelters") is a part of that count, not a count. A
+    part that stays ("30,000 of them have registered residence") is a stock of its own."""
+    if found or own is not None or ctx.flow is None or not _OF_WHOM.match(s.text, amount.end):
+        return False
+    origin, destination = flow
+    last_origin, last_destination = ctx.flow
+    return (
+        _RELOCATED.match(trigger.group(0)) is not None
+        and origin == last_origin
+        and destination in (None, last_destination)
+    )
 
 
 def _remember(s: Sentence, lex: Lexicon, ctx: Context) -> None:
