@@ -110,7 +110,7 @@ def _keeps_open(s: Sentence, lex: Lexicon, m: re.Match[str]) -> bool:
         s.text[max(0, m.start("verb") - 12) : m.start("verb")]
     ):
         return True
-    return s.has(lex, "stay_open", m.group(0))
+    return s.has(lex, "stay_open", s.text[max(0, m.start() - 40) : m.end()])
 
 
 def _status(s: Sentence, lex: Lexicon, action: _Action) -> BorderStatus:

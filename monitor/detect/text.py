@@ -19,7 +19,10 @@ _CLAUSE = re.compile(
     r"|\s+(?=(?:that|which)\s+(?:would|could|may|might|allows?|gives?|lets?|enables?|empowers?"
     r"|authori[sz]es)\b)"
     r"|,?\s+and\s+(?=(?:would|will|shall|has|had|did|does|could|may|might|must|should"
-    r"|said|says)\s))\s*"
+    r"|said|says)\s)"
+    # a new speaker: ", and the government said it could not take in more"
+    r"|,\s+and\s+(?=(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:said|says|added|warned"
+    r"|insisted|stressed)\b))\s*"
 )
 _WORD_BEFORE = re.compile(r"[\w.]+$")
 
