@@ -110,3 +110,17 @@ def test_closed_to_all_but_citizens_and_residents_is_closed() -> None:
         "Chile closed its borders to all foreigners except residents on Tuesday.",
         {(B, "CL", None, None, None, "closed")},
     )
+
+
+# "Another N came from X and about M from Y": each from its own origin, to the last host named.
+def test_more_people_who_came_from_elsewhere_reach_the_same_host() -> None:
+    check(
+        "",
+        "About 9,000 Afghans arrived in Germany in March, the ministry said. Another 2,500 came "
+        "from Syria and some 700 from Iraq.",
+        {
+            (E, "AF", "DE", 9000, "approx", None),
+            (E, "SY", "DE", 2500, "exact", None),
+            (E, "IQ", "DE", 700, "approx", None),
+        },
+    )
