@@ -26,13 +26,16 @@ class BorderStatus(StrEnum):
     REOPENED = "reopened"
 
 
+PEOPLE = "people"  # the unit of every figure the detector reads
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A count of people as reported: 'up to 300,000' is Figure(300000, UP_TO)."""
 
     value: int
     qualifier: Qualifier = Qualifier.EXACT
-    unit: str = "people"
+    unit: str = PEOPLE
 
 
 @dataclass(frozen=True, slots=True)

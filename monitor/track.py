@@ -16,6 +16,9 @@ Rules, in the order they apply:
 5. A figure whose interval contains the current one (it only restates it, more loosely)
    does not alert. Otherwise the point estimates are compared with the threshold
    (absolute count or percent); a rise or a fall that reaches it is a change.
+6. A call-up reported with no figure starts its series too ("Mali recalls former soldiers"
+   is news before anyone counts them). Later reports with no figure corroborate it, or
+   restate a figure already known; the first figure to follow is a change.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from enum import StrEnum
 
 from monitor.errors import MonitorError
 from monitor.model import (
+    PEOPLE,
     BorderStatus,
     Change,
     ChangeType,
@@ -159,15 +163,18 @@ class Decision:
 def key_of(event: Event) -> IndicatorKey | None:
     """The series an event reports on: a border's status, or a figure per unit.
 
-    None when the event carries no value to track (a border event without a status, a
-    count without a figure).
+    None when the event carries no value to track (a border event without a status, an
+    emigration count without a figure). A call-up without a figure joins its country's
+    series of call-up figures.
     """
     if event.kind is EventKind.BORDER_CLOSURE:
         if event.status is None:
             return None
         return IndicatorKey(event.kind, event.country, event.counterpart, None)
     if event.figure is None:
-        return None
+        if event.kind is not EventKind.MOBILIZATION:
+            return None  # "thousands fled" tracks nothing
+        return IndicatorKey(event.kind, event.country, event.counterpart, PEOPLE)
     return IndicatorKey(event.kind, event.country, event.counterpart, event.figure.unit)
 
 
@@ -228,6 +235,10 @@ def apply_observation(
         return Decision(Outcome.STALE, state)
     if obs.key.unit is None:
         return _changed(state, obs, ChangeType.STATUS, now)
+    if obs.figure is None:  # a call-up with no figure says less than the one known
+        return Decision(Outcome.RESTATED, state)
+    if state.figure is None:  # the first figure of a call-up reported without one
+        return _changed(state, obs, ChangeType.INCREASE, now)
     return _compare_figures(state, obs, policy, now)
 
 
@@ -264,7 +275,9 @@ def _same_reading(state: IndicatorState, obs: Observation) -> bool:
     if obs.key.unit is None:
         return obs.status == state.status
     old, new = state.figure, obs.figure
-    if old is None or new is None or old.value != new.value:
+    if old is None or new is None:
+        return old is None and new is None  # two reports of a call-up, neither with a figure
+    if old.value != new.value:
         return False
     return old.qualifier == new.qualifier or {old.qualifier, new.qualifier} <= _POINT_QUALIFIERS
 

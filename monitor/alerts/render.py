@@ -78,8 +78,10 @@ def format_movement(change: Change) -> str:
     if change.new_status is not None or change.old_status is not None:
         return _status_movement(change.old_status, change.new_status)
     new = format_figure(change.new_figure)
-    if change.old_figure is None or change.change_type is ChangeType.FIRST_SEEN:
-        return f"{new} (new)"
+    if change.change_type is ChangeType.FIRST_SEEN:
+        return f"{new} (new)" if change.new_figure else "reported, no figure yet (new)"
+    if change.old_figure is None:  # a call-up first reported without a figure
+        return f"no figure {ARROW} {new}"
     old = format_figure(change.old_figure)
     trend = _trend(change.old_figure.value, _value(change.new_figure), change.change_type)
     return f"{old} {ARROW} {new} ({trend})"

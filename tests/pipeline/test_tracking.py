@@ -383,3 +383,31 @@ def test_nothing_to_track_touches_no_indicator(
         sa.event.remove(engine, "before_cursor_execute", count)
     assert counts == [0, 0]
     assert not [sql for sql in seen if "advisory" in sql or "indicators" in sql]
+
+
+def test_a_call_up_without_a_figure_is_tracked_and_its_first_figure_alerts(
+    engine: sa.Engine, feed_ids: tuple[int, int]
+) -> None:
+    a, b = feed_ids
+    key = IndicatorKey(EventKind.MOBILIZATION, "ML", None, "people")
+    recall = Event(EventKind.MOBILIZATION, "ML", "Mali recalled former soldiers to their units.")
+    _, first = poll(engine, a, "1", [recall], published=T0)
+    _, again = poll(engine, b, "2", [recall], published=T0 + DAY)
+    view = indicator(engine, key)
+    assert len(first) == 1 and again == []
+    assert view.figure is None and view.source_count == 2
+
+    counted = Event(
+        EventKind.MOBILIZATION, "ML", "About 12,000 former soldiers were recalled.",
+        figure=Figure(12_000, Qualifier.APPROX),
+    )  # fmt: skip
+    later = T0 + 2 * DAY
+    _, moved = poll(engine, a, "3", [counted], published=later, now=later)
+    assert len(moved) == 1
+    assert indicator(engine, key).figure == Figure(12_000, Qualifier.APPROX)
+    newest, oldest = alerts(engine)
+    assert oldest.change.change_type is ChangeType.FIRST_SEEN and oldest.change.new_figure is None
+    assert newest.change.change_type is ChangeType.INCREASE
+    assert (newest.change.old_figure, newest.change.new_figure) == (
+        None, Figure(12_000, Qualifier.APPROX),
+    )  # fmt: skip

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monitor.alerts.render import format_movement
 from monitor.errors import MonitorError
 from monitor.model import (
     BorderStatus,
@@ -41,6 +42,7 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 EMIGRATION = IndicatorKey(EventKind.EMIGRATION, "RU", "EU", "people")
 BORDER = IndicatorKey(EventKind.BORDER_CLOSURE, "FI", "RU", None)
+CALL_UP = IndicatorKey(EventKind.MOBILIZATION, "ML", None, "people")
 TEN_PERCENT = Policy(Threshold(10, relative=True))
 
 E, A, L, U = Qualifier.EXACT, Qualifier.APPROX, Qualifier.AT_LEAST, Qualifier.UP_TO
@@ -281,7 +283,11 @@ def test_observation_of_an_event() -> None:
     [
         (Event(EventKind.BORDER_CLOSURE, "FI", "x", "RU", status=CLOSED), BORDER),
         (Event(EventKind.BORDER_CLOSURE, "FI", "x", "RU", figure=Figure(5)), None),
-        (Event(EventKind.MOBILIZATION, "RU", "x"), None),
+        (
+            Event(EventKind.MOBILIZATION, "ML", "x"),
+            IndicatorKey(EventKind.MOBILIZATION, "ML", None, "people"),
+        ),
+        (Event(EventKind.EMIGRATION, "SD", "x", "TD"), None),
         (
             Event(EventKind.MOBILIZATION, "RU", "x", figure=Figure(300_000, U)),
             IndicatorKey(EventKind.MOBILIZATION, "RU", None, "people"),
@@ -385,3 +391,45 @@ def test_decision_is_frozen() -> None:
     decision = Decision(Outcome.STALE, figure_state(1))
     with pytest.raises(AttributeError):
         decision.outcome = Outcome.CHANGED  # type: ignore[misc]
+
+
+# --- a call-up reported with no figure ---------------------------------------------------
+
+
+def call_up_obs(figure: Figure | None, *, ref: str, days: float = 1) -> Observation:
+    published = T0 + timedelta(days=days)
+    return Observation(
+        key=CALL_UP, source=source(f"entry {ref}", published), ref=ref, published=published,
+        figure=figure,
+    )  # fmt: skip
+
+
+def test_a_call_up_without_a_figure_alerts_once_then_its_first_figure_is_a_change() -> None:
+    policy = Policy(Threshold(10, relative=True), alert_first_seen=True)
+    first = apply_observation(None, call_up_obs(None, ref="1"), policy, NOW)
+    assert first.outcome is Outcome.FIRST_SEEN and first.change is not None
+    assert first.change.new_figure is None
+    assert format_movement(first.change) == "reported, no figure yet (new)"
+
+    again = apply_observation(first.state, call_up_obs(None, ref="2"), policy, NOW)
+    assert again.outcome is Outcome.CORROBORATED and again.change is None
+    assert again.state.source_count == 2
+    same_source = apply_observation(again.state, call_up_obs(None, ref="2"), policy, NOW)
+    assert same_source.outcome is Outcome.REPEATED
+
+    counted = call_up_obs(Figure(3_000, A), ref="3", days=2)
+    figured = apply_observation(again.state, counted, policy, NOW)
+    assert figured.outcome is Outcome.CHANGED and figured.change is not None
+    assert figured.change.change_type is ChangeType.INCREASE
+    assert (figured.change.old_figure, figured.change.new_figure) == (None, Figure(3_000, A))
+    assert format_movement(figured.change) == "no figure → ~3,000"
+
+    vague = apply_observation(figured.state, call_up_obs(None, ref="4", days=3), policy, NOW)
+    assert vague.outcome is Outcome.RESTATED and vague.change is None
+    assert vague.state.figure == Figure(3_000, A)
+
+
+def test_a_call_up_without_a_figure_can_stay_quiet_when_first_seen_does() -> None:
+    quiet = Policy(Threshold(10, relative=True), alert_first_seen=False)
+    first = apply_observation(None, call_up_obs(None, ref="1"), quiet, NOW)
+    assert first.outcome is Outcome.FIRST_SEEN and first.change is None
