@@ -26,7 +26,11 @@ _HOST_GAP = re.compile(
     r"^(?:['’]s)?\s*(?:(?:has|have|had|now|already|registered|hosts|houses|hosted|housed|"
     r"received|is|was|hosting|sheltering|shelters|took|taken|in|welcomed|says|said|reports|currently|"
     r"still|also|officially|reportedly|"
-    r"reported|that|it|home|to|granted|given|gave|temporary|protection|asylum|refugee|status)\s+)*"
+    r"reported|that|it|home|to|granted|given|gave|issued|temporary|protection|asylum|refugee|status|"
+    r"visas|permits)\s+)*"
+    # "hosts the largest community, with", "hosted the largest number at", "the majority ..., "
+    r"(?:the\s+(?:largest|biggest|greatest|majority|bulk|most|second[- ]largest)\b"
+    r"(?:\s+(?:of\s+)?(?:the\s+)?[\w-]+){0,3}?,?\s+(?:(?:with|at)\s+)?)?"
     r"\(?$",  # "Kazakhstan (100,000)"
     re.IGNORECASE,
 )

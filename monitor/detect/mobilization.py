@@ -18,7 +18,9 @@ _MILITARY = (
 _PASSIVE = (
     r"(?:(?:were|was|have been|has been|had been|will be|would be|to be|are being|should be|"
     r"being|must be|are to be)\s+)?(?:\w+\s+)?(?:called up|mobili[sz]ed|drafted|conscripted|"
-    r"recruited|enlisted|summoned)\b"
+    r"recruited|enlisted|summoned|reported (?:for|to) (?:duty|service|(?:their )?units|"
+    r"barracks)|receiv(?:e|ed|es|ing) (?:their )?(?:call-up |draft |mobili[sz]ation )?"
+    r"(?:orders|papers|notices|summonses))\b"
 )
 
 

@@ -20,6 +20,8 @@ _CLAUSE = re.compile(
     r"|authori[sz]es)\b)"
     r"|,?\s+and\s+(?=(?:would|will|shall|has|had|did|does|could|may|might|must|should"
     r"|said|says)\s)"
+    # a second report: "said that ... had been completed and that no further ... were planned"
+    r"|\s+and\s+(?=that\s)"
     # a new speaker: ", and the government said it could not take in more"
     r"|,\s+and\s+(?=(?:the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:said|says|added|warned"
     r"|insisted|stressed)\b))\s*"
