@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_until_done
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -138,7 +139,7 @@ class ParsePool(Executor):
                 outer.set_exception(BrokenExecutor(f"no parse worker left: {exc}"))
 
         def settle(inner: Future[T]) -> None:
-            if isinstance(inner.exception(), BrokenExecutor):
+            if _broke(inner):
                 retry_alone()
             else:
                 _copy(inner, outer)
@@ -165,7 +166,8 @@ class ParsePool(Executor):
         if self._quarantine_worker is None:
             self._quarantine_worker = self._start_workers(1)
         inner = self._quarantine_worker.submit(fn, *args, **kwargs)
-        if isinstance(inner.exception(), BrokenExecutor):  # waits for it
+        wait_until_done([inner])
+        if _broke(inner):
             self._quarantine_worker.shutdown(wait=False)
             self._quarantine_worker = None
         _copy(inner, outer)
@@ -178,6 +180,11 @@ class ParsePool(Executor):
         for pool in pools:
             if pool is not None:
                 pool.shutdown(wait, cancel_futures=cancel_futures)
+
+
+def _broke(future: Future[T]) -> bool:
+    """A finished future that failed because its worker process died."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenExecutor)
 
 
 def _copy(source: Future[T], target: Future[T]) -> None:
