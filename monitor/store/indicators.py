@@ -359,7 +359,8 @@ def indicator_history(
     return [_point(row) for row in s.scalars(query)]
 
 
-def _point(row: ObservationRow) -> HistoryPoint:
+def _point(row: ObservationRow | Row[Any]) -> HistoryPoint:
+    """A reading from its row of the observations table (ORM or core)."""
     return HistoryPoint(
         observation_id=row.id,
         observed_at=row.observed_at,
@@ -444,30 +445,6 @@ def history_page(
     return HistoryPage(
         readings=readings,
         sources=sources,
-        latest=tuple(reversed([_point_of(row) for row in latest])),
-        values=tuple(sorted(map(_point_of, values), key=lambda p: (p.published, p.observation_id))),
-    )
-
-
-def _point_of(row: Row[Any]) -> HistoryPoint:
-    """`_point` for a plain row of the observations table."""
-    source = Source(
-        title=row.title,
-        link=row.link,
-        published=row.published,
-        evidence=row.evidence,
-        period_start=row.period_start,
-        period_end=row.period_end,
-    )
-    return HistoryPoint(
-        observation_id=row.id,
-        observed_at=row.observed_at,
-        published=row.published,
-        outcome=row.outcome,
-        backs_current=row.backs_current,
-        source=source,
-        entry_id=row.entry_id,
-        alert_id=row.alert_id,
-        figure=figure_of(row.value, row.qualifier, row.unit),
-        status=_status(row.status),
+        latest=tuple(reversed([_point(row) for row in latest])),
+        values=tuple(sorted(map(_point, values), key=lambda p: (p.published, p.observation_id))),
     )

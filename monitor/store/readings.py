@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Insert, Table, Update, bindparam, select, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from monitor.model import BorderStatus, IndicatorKey, Source
+from monitor.model import BorderStatus, IndicatorKey
 from monitor.store.entries import IN_CHUNK
 from monitor.store.indicators import (
     CurrentValue,
@@ -205,14 +205,7 @@ def stored_after(
     source = current.source
     if reading.starts_value:
         refs = frozenset()
-        source = Source(
-            title=reading.source.title,
-            link=reading.source.link,
-            published=_utc(reading.published),
-            evidence=reading.source.evidence,
-            period_start=reading.source.period_start,
-            period_end=reading.source.period_end,
-        )
+        source = replace(reading.source, published=_utc(reading.published))
     if reading.backs_current:
         refs = refs | {reading.ref}
     after = replace(current, source_refs=refs, source=source)
