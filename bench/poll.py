@@ -70,12 +70,12 @@ class Outcome:
         return statistics.median(values) if values else None
 
     def median_as_command(self, index: int) -> float | None:
-        """The round plus the start-up of a fresh process: what a command that runs one round
-        would take. monitor's rounds are such commands already."""
+        """A peer's round plus its start-up: what a command that runs one round would take
+        (monitor's rounds are such commands already, so only the peers are asked)."""
         seconds, startup = self.median(index), self.median_startup()
         if seconds is None or startup is None:
             return None
-        return seconds if self.runs[0].note.startswith("in-process") else seconds + startup
+        return seconds + startup
 
 
 # --- the parent side: run the children, measure their memory, print the table -----------
