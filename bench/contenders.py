@@ -150,13 +150,27 @@ def run_reader(farm_url: str, fraction: float, workdir: Path, workers: int) -> C
     return rounds, f"workers={workers}", StartupProbe([sys.executable, "-c", script])
 
 
-def monitor_cli(*args: str, env: dict[str, str]) -> str:
-    command = [sys.executable, "-m", "monitor", *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def run_checked(
+    command: list[str],
+    *,
+    env: dict[str, str] | None,
+    what: str,
+    preexec_fn: Callable[[], None] | None = None,
+) -> str:
+    """stdout of `command`; a BenchError naming `what` and the last line it printed if it
+    fails."""
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, check=False, preexec_fn=preexec_fn
+    )
     if done.returncode != 0:
         lines = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()
-        raise BenchError(f"`monitor {' '.join(args)}` exited {done.returncode}: {lines[-1]}")
+        raise BenchError(f"{what} exited {done.returncode}: {lines[-1]}")
     return done.stdout
+
+
+def monitor_cli(*args: str, env: dict[str, str]) -> str:
+    command = [sys.executable, "-m", "monitor", *args]
+    return run_checked(command, env=env, what=f"`monitor {' '.join(args)}`")
 
 
 def run_monitor(
@@ -211,18 +225,8 @@ def startup_seconds(probe: StartupProbe) -> float:
     times = []
     for _ in range(STARTUP_RUNS):
         started = time.perf_counter()
-        done = subprocess.run(
-            probe.command,
-            env=probe.env,
-            capture_output=True,
-            text=True,
-            check=False,
-            preexec_fn=pin,
-        )
+        run_checked(probe.command, env=probe.env, what="the start-up command", preexec_fn=pin)
         times.append(time.perf_counter() - started)
-        if done.returncode != 0:
-            tail = (done.stderr.strip() or "no output").splitlines()[-1]
-            raise BenchError(f"the start-up command exited {done.returncode}: {tail}")
     return statistics.median(times)
 
 
